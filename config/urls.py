@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from organizations import views as org_views
+from organizations.api import views as org_api
+
+router = DefaultRouter()
+router.register("me", org_api.MeViewSet, basename="me")
+router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
+router.register("users", org_api.UserViewSet, basename="user")
+router.register("memberships", org_api.MembershipViewSet, basename="membership")
+
+api_urlpatterns = [
+    path("", include(router.urls)),
+    path("auth/token/", org_api.TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("login/", org_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", org_views.healthz, name="healthz"),
+    path("org/", include("organizations.urls")),
+    path("api/", include(api_urlpatterns)),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

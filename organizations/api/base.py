@@ -1,0 +1,95 @@
+"""The one DRF base every API class builds on: authentication, roles and tenant scoping.
+
+Subclasses declare ``read_roles`` / ``write_roles`` and implement ``scoped_queryset(actor)``.
+They may not override ``get_queryset`` (refused at class creation), so no endpoint can
+forget the scope. Objects outside the scope answer 404 exactly as missing ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db.models import Model, QuerySet
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from organizations.rls import set_db_tenant
+from organizations.selectors import actor_for_user
+from organizations.tenancy import Actor, Role
+
+SAFE_ACTIONS = frozenset({"list", "retrieve", "metadata"})
+
+
+class RolePermission(permissions.BasePermission):
+    """Reads need one of the view's read roles, writes one of its write roles."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        actor: Actor | None = getattr(request, "actor", None)
+        if actor is None:
+            return False
+        roles: frozenset[Role]
+        if request.method in permissions.SAFE_METHODS:
+            roles = getattr(view, "read_roles", frozenset())
+        else:
+            roles = getattr(view, "write_roles", frozenset())
+        return actor.has_role(*roles)
+
+
+class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    read_roles: ClassVar[frozenset[Role]] = frozenset()
+    write_roles: ClassVar[frozenset[Role]] = frozenset()
+    permission_classes = [permissions.IsAuthenticated, RolePermission]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset; implement scoped_queryset(actor) instead."
+            )
+
+    def perform_authentication(self, request: Request) -> None:
+        super().perform_authentication(request)
+        user = request.user
+        # Token-authenticated requests were anonymous to the middleware: set the tenant and
+        # the actor now, inside the request transaction the middleware opened.
+        tenant_id = getattr(user, "tenant_id", None) if user and user.is_authenticated else None
+        set_db_tenant(tenant_id)
+        request.actor = actor_for_user(user) if tenant_id else None  # type: ignore[attr-defined]
+        self.request._request.actor = request.actor  # type: ignore[attr-defined]
+
+    @property
+    def actor(self) -> Actor:
+        actor: Actor | None = getattr(self.request, "actor", None)
+        if actor is None:  # RolePermission has already refused such requests.
+            raise RuntimeError("No actor on an authorised request.")
+        return actor
+
+    def scoped_queryset(self, actor: Actor) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return self.queryset if self.queryset is not None else QuerySet()
+        return self.scoped_queryset(self.actor)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["actor"] = getattr(self.request, "actor", None)
+        return context
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A foreign key in a request body, limited to what the acting user may see.
+
+    ``ScopedRelatedField(selector=unit_list_for_actor)``: an id outside the actor's scope is
+    refused as "does not exist", exactly like a missing one.
+    """
+
+    def __init__(self, *, selector: Any, **kwargs: Any) -> None:
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Model]:
+        actor = self.context.get("actor")
+        return self.selector(actor=actor)  # type: ignore[no-any-return]

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from organizations.tenancy import Role
+
+# The navigation: each entry shows only for the roles that may use it.
+# (label, url name, icon, roles)
+NAV: list[tuple[Any, str, str, frozenset[Role]]] = [
+    (_("Home"), "home", "house", frozenset(Role)),
+    (
+        _("Organisation"),
+        "organizations:tree",
+        "diagram-3",
+        frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR}),
+    ),
+    (_("Users and roles"), "organizations:users", "people", frozenset({Role.TENANT_ADMIN})),
+]
+
+
+def actor(request: HttpRequest) -> dict[str, Any]:
+    current = getattr(request, "actor", None)
+    if current is None:
+        return {"actor": None, "nav_items": []}
+    items = [
+        {"label": label, "url": reverse(url_name), "icon": icon, "active": False}
+        for label, url_name, icon, roles in NAV
+        if current.has_role(*roles)
+    ]
+    # The entry whose URL is the longest prefix of the current path is the active one.
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
+    return {"actor": current, "nav_items": items}

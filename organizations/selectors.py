@@ -1,0 +1,165 @@
+"""Reads of organisations, users and roles, always through the acting user's scope."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from organizations.models import Membership, OrgUnit, Secretary, User
+from organizations.rls import tenant_context
+from organizations.tenancy import Actor, Role, TenantOwned
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+M = TypeVar("M", bound=Model)
+
+_ACTOR_CACHE = "_kaoping_actor"
+
+
+def actor_for_user(user: User | AnonymousUser | None) -> Actor | None:
+    """Resolve a user's tenant, roles and scope; cached on the user object for the request.
+
+    Returns None for anonymous users, platform superusers (no tenant) and users with no role.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, _ACTOR_CACHE, False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    actor = None
+    if user.tenant_id:
+        # Roles are read under the user's own tenant, whatever the caller had set.
+        with tenant_context(user.tenant_id):
+            actor = _resolve_actor(user)
+    setattr(user, _ACTOR_CACHE, actor)
+    return actor
+
+
+def _resolve_actor(user: User) -> Actor | None:
+    assert user.tenant_id is not None
+    memberships = list(
+        Membership.objects.filter(tenant_id=user.tenant_id, user=user).values_list(
+            "role", "unit_id", "unit__kind"
+        )
+    )
+    if not memberships:
+        return None
+    roles = frozenset(Role(role) for role, _unit, _kind in memberships)
+    whole_tenant = Role.TENANT_ADMIN in roles or any(
+        role == Role.DISTRICT_LEADER and unit is None for role, unit, _kind in memberships
+    )
+    street_ids = {unit for role, unit, _kind in memberships if role == Role.STREET_ASSESSOR}
+    leader_districts = [
+        unit for role, unit, _kind in memberships if role == Role.DISTRICT_LEADER and unit is not None
+    ]
+    if leader_districts and not whole_tenant:
+        street_ids |= set(
+            OrgUnit.objects.filter(
+                tenant_id=user.tenant_id, kind=OrgUnit.Kind.STREET, parent_id__in=leader_districts
+            ).values_list("pk", flat=True)
+        )
+    community_ids = frozenset(
+        unit for role, unit, _kind in memberships if role == Role.SECRETARY and unit is not None
+    )
+    secretary_ids: frozenset[int] = frozenset()
+    if Role.SECRETARY in roles:
+        secretary_ids = frozenset(
+            Secretary.objects.filter(tenant_id=user.tenant_id, user=user).values_list("pk", flat=True)
+        )
+    return Actor(
+        user_id=user.pk,
+        tenant_id=user.tenant_id,
+        roles=roles,
+        whole_tenant=whole_tenant,
+        street_ids=frozenset(street_ids),
+        community_ids=community_ids,
+        secretary_ids=secretary_ids,
+    )
+
+
+def get_scoped_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """Fetch one row from an already scoped queryset; 404 for missing and out-of-scope alike."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def scoped(model: type[TenantOwned], actor: Actor | None) -> QuerySet[Any]:
+    return model.objects.for_actor(actor)
+
+
+# Org units ------------------------------------------------------------------------------
+
+
+def unit_list_for_actor(*, actor: Actor | None, kind: str | None = None) -> QuerySet[OrgUnit]:
+    units = OrgUnit.objects.for_actor(actor).select_related("parent")
+    return units.filter(kind=kind) if kind else units
+
+
+def unit_get_for_actor(*, actor: Actor | None, pk: int) -> OrgUnit:
+    return get_scoped_or_404(unit_list_for_actor(actor=actor), pk=pk)
+
+
+def unit_tree_for_actor(*, actor: Actor | None) -> list[dict[str, Any]]:
+    """The org tree as nested dicts, limited to the actor's scope; one query."""
+    units = list(unit_list_for_actor(actor=actor).order_by("name"))
+    by_parent: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+    visible = {unit.pk for unit in units}
+
+    def build(unit: OrgUnit) -> dict[str, Any]:
+        return {"unit": unit, "children": [build(child) for child in by_parent.get(unit.pk, [])]}
+
+    # Roots are units whose parent the actor cannot see (the district for an admin, the
+    # street for an assessor, the community for a secretary).
+    roots = [unit for unit in units if unit.parent_id not in visible]
+    kind_order = {OrgUnit.Kind.DISTRICT: 0, OrgUnit.Kind.STREET: 1, OrgUnit.Kind.COMMUNITY: 2}
+    roots.sort(key=lambda unit: (kind_order[OrgUnit.Kind(unit.kind)], unit.name))
+    return [build(root) for root in roots]
+
+
+def unit_parent_choices(*, actor: Actor | None) -> QuerySet[OrgUnit]:
+    return unit_list_for_actor(actor=actor).exclude(kind=OrgUnit.Kind.COMMUNITY)
+
+
+# Users and roles -------------------------------------------------------------------------
+
+
+def user_list_for_actor(*, actor: Actor | None, search: str = "") -> QuerySet[User]:
+    """Users of the actor's tenant, for tenant admins; with their roles prefetched."""
+    if actor is None or not actor.has_role(Role.TENANT_ADMIN):
+        return User.objects.none()
+    users = User.objects.filter(tenant_id=actor.tenant_id).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.for_actor(actor).select_related("unit").order_by("role"),
+        )
+    )
+    if search:
+        users = users.filter(
+            Q(username__icontains=search) | Q(full_name__icontains=search) | Q(phone__icontains=search)
+        )
+    return users.order_by("username")
+
+
+def user_get_for_actor(*, actor: Actor | None, pk: int) -> User:
+    return get_scoped_or_404(user_list_for_actor(actor=actor), pk=pk)
+
+
+def membership_list_for_actor(*, actor: Actor | None) -> QuerySet[Membership]:
+    if actor is None or not actor.has_role(Role.TENANT_ADMIN):
+        return Membership.objects.none()
+    return Membership.objects.for_actor(actor).select_related("user", "unit").order_by("user__username", "role")
+
+
+def membership_get_for_actor(*, actor: Actor | None, pk: int) -> Membership:
+    return get_scoped_or_404(membership_list_for_actor(actor=actor), pk=pk)
+
+
+def secretary_list_for_actor(*, actor: Actor | None) -> QuerySet[Secretary]:
+    return Secretary.objects.for_actor(actor).select_related("user", "community", "community__parent")
