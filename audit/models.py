@@ -43,7 +43,7 @@ class AuditRecord(TenantOwned):
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
 
-    objects = AuditQuerySet.as_manager()
+    objects = AuditQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("audit record")

@@ -25,8 +25,8 @@ def lockout_remaining_seconds(username: str) -> int:
     state = cache.get(_key(username))
     if not state or state["count"] < settings.KAOPING_LOGIN_MAX_FAILURES:
         return 0
-    remaining = state["until"] - timezone.now().timestamp()
-    return max(0, math.ceil(remaining))
+    remaining: float = state["until"] - timezone.now().timestamp()
+    return max(0, math.ceil(float(remaining)))
 
 
 def lockout_remaining_minutes(username: str) -> int:

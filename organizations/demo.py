@@ -50,24 +50,36 @@ DEMO = TenantSeed(
     name="东湖区",
     district="东湖区",
     streets=(
-        StreetSeed("donghu-jd", "东湖街道", (
-            CommunitySeed("xingfuli", "幸福里社区", U, "sec-xingfuli", "王建国", D(2025, 9, 1)),
-            CommunitySeed("cuiyuan", "翠苑社区", U, "sec-cuiyuan", "李秀英", D(2022, 3, 15)),
-            CommunitySeed("chaoyang", "朝阳社区", U, "sec-chaoyang", "张伟", D(2017, 6, 1)),
-            CommunitySeed("jinxiu", "锦绣社区", U, "sec-jinxiu", "刘芳", D(2024, 1, 10)),
-        )),
-        StreetSeed("nanhu-jd", "南湖街道", (
-            CommunitySeed("nanhu", "南湖社区", U, "sec-nanhu", "陈静", D(2020, 5, 20)),
-            CommunitySeed("yugang", "渔港社区", R, "sec-yugang", "杨海", D(2016, 11, 1)),
-            CommunitySeed("taoyuan", "桃源社区", R, "sec-taoyuan", "赵丽", D(2023, 7, 1)),
-            CommunitySeed("xinhe", "新河社区", U, "sec-xinhe", "黄磊", D(2025, 3, 1)),
-        )),
-        StreetSeed("xishan-jd", "西山街道", (
-            CommunitySeed("xishan", "西山社区", M, "sec-xishan", "周强", D(2019, 4, 1)),
-            CommunitySeed("yunling", "云岭社区", M, "sec-yunling", "吴敏", D(2021, 8, 16)),
-            CommunitySeed("shiqiao", "石桥社区", R, "sec-shiqiao", "徐军", D(2014, 2, 1)),
-            CommunitySeed("chayuan", "茶园社区", M, "sec-chayuan", "孙燕", D(2024, 10, 8)),
-        )),
+        StreetSeed(
+            "donghu-jd",
+            "东湖街道",
+            (
+                CommunitySeed("xingfuli", "幸福里社区", U, "sec-xingfuli", "王建国", D(2025, 9, 1)),
+                CommunitySeed("cuiyuan", "翠苑社区", U, "sec-cuiyuan", "李秀英", D(2022, 3, 15)),
+                CommunitySeed("chaoyang", "朝阳社区", U, "sec-chaoyang", "张伟", D(2017, 6, 1)),
+                CommunitySeed("jinxiu", "锦绣社区", U, "sec-jinxiu", "刘芳", D(2024, 1, 10)),
+            ),
+        ),
+        StreetSeed(
+            "nanhu-jd",
+            "南湖街道",
+            (
+                CommunitySeed("nanhu", "南湖社区", U, "sec-nanhu", "陈静", D(2020, 5, 20)),
+                CommunitySeed("yugang", "渔港社区", R, "sec-yugang", "杨海", D(2016, 11, 1)),
+                CommunitySeed("taoyuan", "桃源社区", R, "sec-taoyuan", "赵丽", D(2023, 7, 1)),
+                CommunitySeed("xinhe", "新河社区", U, "sec-xinhe", "黄磊", D(2025, 3, 1)),
+            ),
+        ),
+        StreetSeed(
+            "xishan-jd",
+            "西山街道",
+            (
+                CommunitySeed("xishan", "西山社区", M, "sec-xishan", "周强", D(2019, 4, 1)),
+                CommunitySeed("yunling", "云岭社区", M, "sec-yunling", "吴敏", D(2021, 8, 16)),
+                CommunitySeed("shiqiao", "石桥社区", R, "sec-shiqiao", "徐军", D(2014, 2, 1)),
+                CommunitySeed("chayuan", "茶园社区", M, "sec-chayuan", "孙燕", D(2024, 10, 8)),
+            ),
+        ),
     ),
     staff=(
         ("demo-admin", "系统管理员", Role.TENANT_ADMIN, None),
@@ -84,10 +96,14 @@ NEIGHBOUR = TenantSeed(
     name="西陵区",
     district="西陵区",
     streets=(
-        StreetSeed("xiling-jd", "西陵街道", (
-            CommunitySeed("xiling-a", "滨江社区", U, "xl-sec-binjiang", "钱进", D(2021, 1, 4)),
-            CommunitySeed("xiling-b", "青山社区", M, "xl-sec-qingshan", "冯雪", D(2024, 6, 1)),
-        )),
+        StreetSeed(
+            "xiling-jd",
+            "西陵街道",
+            (
+                CommunitySeed("xiling-a", "滨江社区", U, "xl-sec-binjiang", "钱进", D(2021, 1, 4)),
+                CommunitySeed("xiling-b", "青山社区", M, "xl-sec-qingshan", "冯雪", D(2024, 6, 1)),
+            ),
+        ),
     ),
     staff=(
         ("xl-admin", "西陵 系统管理员", Role.TENANT_ADMIN, None),
@@ -116,7 +132,9 @@ def _seed_tenant(seed: TenantSeed) -> Tenant:
         # through the services as that administrator, so the audit log tells the story.
         admin_username, admin_name, _role, _unit = seed.staff[0]
         admin, _created = _user(tenant, admin_username, admin_name)
-        Membership.objects.get_or_create(tenant=tenant, user=admin, role=Role.TENANT_ADMIN, unit=None)
+        Membership.objects.get_or_create(
+            tenant=tenant, user=admin, role=Role.TENANT_ADMIN, unit=None
+        )
         actor = actor_for_user(admin)
         assert actor is not None
 
@@ -129,10 +147,16 @@ def _seed_tenant(seed: TenantSeed) -> Tenant:
 
         district = unit(f"{seed.code}-district", kind=OrgUnit.Kind.DISTRICT, name=seed.district)
         for street_seed in seed.streets:
-            street = unit(street_seed.code, kind=OrgUnit.Kind.STREET, name=street_seed.name, parent=district)
+            street = unit(
+                street_seed.code, kind=OrgUnit.Kind.STREET, name=street_seed.name, parent=district
+            )
             for c in street_seed.communities:
                 community = unit(
-                    c.code, kind=OrgUnit.Kind.COMMUNITY, name=c.name, parent=street, community_type=c.type
+                    c.code,
+                    kind=OrgUnit.Kind.COMMUNITY,
+                    name=c.name,
+                    parent=street,
+                    community_type=c.type,
                 )
                 _seed_secretary(actor, tenant, c, community)
         for username, full_name, role, unit_code in seed.staff[1:]:
@@ -146,7 +170,9 @@ def _seed_tenant(seed: TenantSeed) -> Tenant:
 def _seed_secretary(actor: Actor, tenant: Tenant, seed: CommunitySeed, community: OrgUnit) -> None:
     user, _created = _user(tenant, seed.secretary, seed.secretary_name)
     if not Secretary.objects.filter(user=user).exists():
-        services.secretary_appoint(actor=actor, user=user, community=community, took_office=seed.took_office)
+        services.secretary_appoint(
+            actor=actor, user=user, community=community, took_office=seed.took_office
+        )
 
 
 def seed_demo() -> list[Tenant]:

@@ -19,7 +19,8 @@ class LoginForm(AuthenticationForm):
         minutes = lockout_remaining_minutes(username)
         if minutes:
             raise forms.ValidationError(
-                _("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
+                _("Too many failed logins. Try again in %(minutes)d minutes.")
+                % {"minutes": minutes},
                 code="locked",
             )
         return super().clean()
@@ -29,9 +30,13 @@ class UnitCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnit.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
     code = forms.SlugField(
-        label=_("Code"), max_length=50, help_text=_("Letters, digits, hyphens; unique in the tenant.")
+        label=_("Code"),
+        max_length=50,
+        help_text=_("Letters, digits, hyphens; unique in the tenant."),
     )
-    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label=_("Parent unit"), queryset=OrgUnit.objects.none(), required=False
+    )
     community_type = forms.ChoiceField(
         label=_("Community type"),
         choices=[("", "—"), *OrgUnit.CommunityType.choices],
@@ -48,7 +53,9 @@ class UnitUpdateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     code = forms.SlugField(label=_("Code"), max_length=50)
     community_type = forms.ChoiceField(
-        label=_("Community type"), choices=[("", "—"), *OrgUnit.CommunityType.choices], required=False
+        label=_("Community type"),
+        choices=[("", "—"), *OrgUnit.CommunityType.choices],
+        required=False,
     )
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
@@ -72,7 +79,9 @@ class MembershipForm(forms.Form):
         label=_("Scope unit"),
         queryset=OrgUnit.objects.none(),
         required=False,
-        help_text=_("A street for assessors, a community for secretaries, empty for tenant-wide roles."),
+        help_text=_(
+            "A street for assessors, a community for secretaries, empty for tenant-wide roles."
+        ),
     )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:

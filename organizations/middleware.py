@@ -26,7 +26,7 @@ class TenantMiddleware:
             user = request.user
             tenant_id = getattr(user, "tenant_id", None) if user.is_authenticated else None
             set_db_tenant(tenant_id)
-            request.actor = actor_for_user(user) if tenant_id else None  # type: ignore[attr-defined]
+            request.actor = actor_for_user(user, tenant_is_set=True) if tenant_id else None  # type: ignore[attr-defined]
             response = self.get_response(request)
             if response.status_code >= 500:
                 # Exceptions have become responses by now; a server error must not commit.

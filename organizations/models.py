@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -58,7 +59,9 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         if self.tenant_id is None and not self.is_superuser:
-            raise ValidationError({"tenant": _("A user who is not a platform superuser needs a tenant.")})
+            raise ValidationError(
+                {"tenant": _("A user who is not a platform superuser needs a tenant.")}
+            )
 
 
 class OrgUnit(TenantOwned):
@@ -132,11 +135,13 @@ class OrgUnit(TenantOwned):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         expected_parent = self.PARENT_KIND.get(self.Kind(self.kind)) if self.kind else None
         parent = self.parent if self.parent_id else None
         if expected_parent is None and parent is not None:
-            errors.setdefault("parent", []).append(_("A district is the top of the tree and has no parent."))
+            errors.setdefault("parent", []).append(
+                _("A district is the top of the tree and has no parent.")
+            )
         if expected_parent is not None:
             if parent is None:
                 errors.setdefault("parent", []).append(
@@ -145,7 +150,10 @@ class OrgUnit(TenantOwned):
                 )
             elif parent.kind != expected_parent:
                 errors.setdefault("parent", []).append(
-                    _("A %(kind)s must be placed directly under a %(parent)s, not under a %(given)s.")
+                    _(
+                        "A %(kind)s must be placed directly under a %(parent)s, "
+                        "not under a %(given)s."
+                    )
                     % {
                         "kind": self.get_kind_display(),
                         "parent": self.Kind(expected_parent).label,
@@ -159,7 +167,9 @@ class OrgUnit(TenantOwned):
                 _("Choose the community type (urban, rural or mountain).")
             )
         if self.kind != self.Kind.COMMUNITY and self.community_type:
-            errors.setdefault("community_type", []).append(_("Only communities have a community type."))
+            errors.setdefault("community_type", []).append(
+                _("Only communities have a community type.")
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -175,7 +185,9 @@ class CareerStage(models.TextChoices):
 def career_stage_on(took_office: dt.date, on: dt.date) -> CareerStage:
     """入职适应期 is the first and second year in office, 能力提升期 the third to fifth,
     创新突破期 from the sixth year on. A year counts once its anniversary has passed."""
-    completed = on.year - took_office.year - ((on.month, on.day) < (took_office.month, took_office.day))
+    completed = (
+        on.year - took_office.year - ((on.month, on.day) < (took_office.month, took_office.day))
+    )
     if completed < 2:
         return CareerStage.ADAPTATION
     if completed < 5:
@@ -224,13 +236,17 @@ class Secretary(TenantOwned):
     def clean(self) -> None:
         super().clean()
         if self.community_id and self.community.kind != OrgUnit.Kind.COMMUNITY:
-            raise ValidationError({"community": _("A secretary leads a community, not a street or district.")})
+            raise ValidationError(
+                {"community": _("A secretary leads a community, not a street or district.")}
+            )
         if self.tenant_id and self.community_id and self.community.tenant_id != self.tenant_id:
             raise ValidationError({"community": _("The community belongs to another tenant.")})
         if self.tenant_id and self.user_id and self.user.tenant_id != self.tenant_id:
             raise ValidationError({"user": _("The user belongs to another tenant.")})
         if self.left_office and self.left_office < self.took_office:
-            raise ValidationError({"left_office": _("Leaving office cannot come before taking office.")})
+            raise ValidationError(
+                {"left_office": _("Leaving office cannot come before taking office.")}
+            )
 
 
 class Membership(TenantOwned):
@@ -284,7 +300,7 @@ class Membership(TenantOwned):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if self.user_id and self.tenant_id and self.user.tenant_id != self.tenant_id:
             errors.setdefault("user", []).append(
                 _("This user belongs to another tenant; a user can hold roles in one tenant only.")
@@ -303,8 +319,16 @@ class Membership(TenantOwned):
     def _unit_kind_message(self, allowed: tuple[str | None, ...]) -> str:
         role = self.get_role_display()
         if allowed == (None,):
-            return str(_("The role %(role)s covers the whole tenant; leave the scope unit empty.") % {"role": role})
+            return str(
+                _("The role %(role)s covers the whole tenant; leave the scope unit empty.")
+                % {"role": role}
+            )
         kinds = " / ".join(str(OrgUnit.Kind(kind).label) for kind in allowed if kind)
         if None in allowed:
-            return str(_("The role %(role)s is scoped to a %(kinds)s, or to the whole tenant.") % {"role": role, "kinds": kinds})
-        return str(_("The role %(role)s must be scoped to a %(kinds)s.") % {"role": role, "kinds": kinds})
+            return str(
+                _("The role %(role)s is scoped to a %(kinds)s, or to the whole tenant.")
+                % {"role": role, "kinds": kinds}
+            )
+        return str(
+            _("The role %(role)s must be scoped to a %(kinds)s.") % {"role": role, "kinds": kinds}
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -19,18 +20,23 @@ M = TypeVar("M", bound=Model)
 _ACTOR_CACHE = "_kaoping_actor"
 
 
-def actor_for_user(user: User | AnonymousUser | None) -> Actor | None:
+def actor_for_user(
+    user: User | AnonymousUser | None, *, tenant_is_set: bool = False
+) -> Actor | None:
     """Resolve a user's tenant, roles and scope; cached on the user object for the request.
 
     Returns None for anonymous users, platform superusers (no tenant) and users with no role.
+    ``tenant_is_set``: the caller has already set the user's tenant for this transaction.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    cached = getattr(user, _ACTOR_CACHE, False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(user, _ACTOR_CACHE):
+        cached: Actor | None = getattr(user, _ACTOR_CACHE)
+        return cached
     actor = None
-    if user.tenant_id:
+    if user.tenant_id and tenant_is_set:
+        actor = _resolve_actor(user)
+    elif user.tenant_id:
         # Roles are read under the user's own tenant, whatever the caller had set.
         with tenant_context(user.tenant_id):
             actor = _resolve_actor(user)
@@ -53,7 +59,9 @@ def _resolve_actor(user: User) -> Actor | None:
     )
     street_ids = {unit for role, unit, _kind in memberships if role == Role.STREET_ASSESSOR}
     leader_districts = [
-        unit for role, unit, _kind in memberships if role == Role.DISTRICT_LEADER and unit is not None
+        unit
+        for role, unit, _kind in memberships
+        if role == Role.DISTRICT_LEADER and unit is not None
     ]
     if leader_districts and not whole_tenant:
         street_ids |= set(
@@ -67,7 +75,9 @@ def _resolve_actor(user: User) -> Actor | None:
     secretary_ids: frozenset[int] = frozenset()
     if Role.SECRETARY in roles:
         secretary_ids = frozenset(
-            Secretary.objects.filter(tenant_id=user.tenant_id, user=user).values_list("pk", flat=True)
+            Secretary.objects.filter(tenant_id=user.tenant_id, user=user).values_list(
+                "pk", flat=True
+            )
         )
     return Actor(
         user_id=user.pk,
@@ -84,7 +94,7 @@ def get_scoped_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one row from an already scoped queryset; 404 for missing and out-of-scope alike."""
     try:
         return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
@@ -142,7 +152,9 @@ def user_list_for_actor(*, actor: Actor | None, search: str = "") -> QuerySet[Us
     )
     if search:
         users = users.filter(
-            Q(username__icontains=search) | Q(full_name__icontains=search) | Q(phone__icontains=search)
+            Q(username__icontains=search)
+            | Q(full_name__icontains=search)
+            | Q(phone__icontains=search)
         )
     return users.order_by("username")
 
@@ -154,7 +166,11 @@ def user_get_for_actor(*, actor: Actor | None, pk: int) -> User:
 def membership_list_for_actor(*, actor: Actor | None) -> QuerySet[Membership]:
     if actor is None or not actor.has_role(Role.TENANT_ADMIN):
         return Membership.objects.none()
-    return Membership.objects.for_actor(actor).select_related("user", "unit").order_by("user__username", "role")
+    return (
+        Membership.objects.for_actor(actor)
+        .select_related("user", "unit")
+        .order_by("user__username", "role")
+    )
 
 
 def membership_get_for_actor(*, actor: Actor | None, pk: int) -> Membership:
@@ -162,4 +178,6 @@ def membership_get_for_actor(*, actor: Actor | None, pk: int) -> Membership:
 
 
 def secretary_list_for_actor(*, actor: Actor | None) -> QuerySet[Secretary]:
-    return Secretary.objects.for_actor(actor).select_related("user", "community", "community__parent")
+    return Secretary.objects.for_actor(actor).select_related(
+        "user", "community", "community__parent"
+    )

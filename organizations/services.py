@@ -83,7 +83,12 @@ def unit_update(
     """Rename or re-code a unit; its kind and place in the tree do not change here."""
     actor.require(Role.TENANT_ADMIN)
     before = _snapshot(unit, UNIT_FIELDS)
-    unit.name, unit.code, unit.community_type, unit.is_active = name, code, community_type, is_active
+    unit.name, unit.code, unit.community_type, unit.is_active = (
+        name,
+        code,
+        community_type,
+        is_active,
+    )
     unit.full_clean()
     unit.save()
     audit_record(
@@ -152,7 +157,9 @@ MEMBERSHIP_FIELDS = ["user", "role", "unit"]
 
 
 @transaction.atomic
-def membership_grant(*, actor: Actor, user: User, role: str, unit: OrgUnit | None = None) -> Membership:
+def membership_grant(
+    *, actor: Actor, user: User, role: str, unit: OrgUnit | None = None
+) -> Membership:
     actor.require(Role.TENANT_ADMIN)
     membership = Membership(tenant_id=actor.tenant_id, user=user, role=role, unit=unit)
     membership.full_clean()

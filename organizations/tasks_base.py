@@ -36,7 +36,7 @@ def tenant_task(name: str, **options: Any) -> Callable[[Callable[..., R]], Any]:
             with tenant_context(tenant_id):
                 return func(tenant_id, *args, **kwargs)
 
-        return app.task(
+        return app.task(  # type: ignore[no-untyped-call]
             name=name,
             acks_late=True,
             reject_on_worker_lost=True,

@@ -58,7 +58,10 @@ def org_tree(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organizations/org_tree.html",
-        {"tree": selectors.unit_tree_for_actor(actor=actor), "can_edit": actor.has_role(Role.TENANT_ADMIN)},
+        {
+            "tree": selectors.unit_tree_for_actor(actor=actor),
+            "can_edit": actor.has_role(Role.TENANT_ADMIN),
+        },
     )
 
 
@@ -94,7 +97,9 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s was saved.") % {"name": unit.name})
             return redirect("organizations:tree")
     return render(
-        request, "organizations/unit_form.html", {"form": form, "unit": unit, "title": _("Edit unit")}
+        request,
+        "organizations/unit_form.html",
+        {"form": form, "unit": unit, "title": _("Edit unit")},
     )
 
 
@@ -119,7 +124,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("User %(name)s was created. Now give them a role.") % {"name": user})
+            messages.success(
+                request, _("User %(name)s was created. Now give them a role.") % {"name": user}
+            )
             return redirect("organizations:user_detail", pk=user.pk)
     return render(request, "organizations/user_form.html", {"form": form})
 
@@ -155,7 +162,9 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The role was removed."))
         return redirect("organizations:user_detail", pk=membership.user_id)
-    return render(request, "organizations/membership_confirm_revoke.html", {"membership": membership})
+    return render(
+        request, "organizations/membership_confirm_revoke.html", {"membership": membership}
+    )
 
 
 @role_required(Role.TENANT_ADMIN)
@@ -164,7 +173,9 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     user = selectors.user_get_for_actor(actor=actor, pk=pk)
     try:
-        services.user_set_active(actor=actor, user=user, is_active=request.POST.get("is_active") == "1")
+        services.user_set_active(
+            actor=actor, user=user, is_active=request.POST.get("is_active") == "1"
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("organizations:user_detail", pk=user.pk)

@@ -100,8 +100,16 @@ class Cast:
 
     def users(self) -> dict[str, User]:
         names = [
-            "admin", "leader", "assessor", "expert", "secretary",
-            "assessor_a2", "secretary_a21", "admin_b", "assessor_b", "secretary_b",
+            "admin",
+            "leader",
+            "assessor",
+            "expert",
+            "secretary",
+            "assessor_a2",
+            "secretary_a21",
+            "admin_b",
+            "assessor_b",
+            "secretary_b",
         ]
         return {name: getattr(self, name) for name in names}
 
@@ -132,8 +140,12 @@ def cast(db: Any) -> Cast:
     s1 = f.StreetFactory(tenant=ta, parent=da, name="甲一街道", code="a1")
     s2 = f.StreetFactory(tenant=ta, parent=da, name="甲二街道", code="a2")
     c11 = f.CommunityFactory(tenant=ta, parent=s1, name="甲一一社区", code="a11")
-    c12 = f.CommunityFactory(tenant=ta, parent=s1, name="甲一二社区", code="a12", community_type="rural")
-    c21 = f.CommunityFactory(tenant=ta, parent=s2, name="甲二一社区", code="a21", community_type="mountain")
+    c12 = f.CommunityFactory(
+        tenant=ta, parent=s1, name="甲一二社区", code="a12", community_type="rural"
+    )
+    c21 = f.CommunityFactory(
+        tenant=ta, parent=s2, name="甲二一社区", code="a21", community_type="mountain"
+    )
     c22 = f.CommunityFactory(tenant=ta, parent=s2, name="甲二二社区", code="a22")
     db_ = f.DistrictFactory(tenant=tb, name="乙区", code="b")
     sb = f.StreetFactory(tenant=tb, parent=db_, name="乙一街道", code="b1")
@@ -142,9 +154,18 @@ def cast(db: Any) -> Cast:
     secretary_a21, _ = _secretary(ta, "a-secretary-21", c21)
     secretary_b, _ = _secretary(tb, "b-secretary", cb)
     return Cast(
-        tenant_a=ta, tenant_b=tb, district_a=da, street_a1=s1, street_a2=s2,
-        community_a11=c11, community_a12=c12, community_a21=c21, community_a22=c22,
-        district_b=db_, street_b1=sb, community_b11=cb,
+        tenant_a=ta,
+        tenant_b=tb,
+        district_a=da,
+        street_a1=s1,
+        street_a2=s2,
+        community_a11=c11,
+        community_a12=c12,
+        community_a21=c21,
+        community_a22=c22,
+        district_b=db_,
+        street_b1=sb,
+        community_b11=cb,
         admin=_member(ta, "a-admin", Role.TENANT_ADMIN),
         leader=_member(ta, "a-leader", Role.DISTRICT_LEADER),
         assessor=_member(ta, "a-assessor", Role.STREET_ASSESSOR, s1),

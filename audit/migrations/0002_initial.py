@@ -5,26 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audit', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("audit", "0001_initial"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditrecord',
-            name='tenant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant'),
+            model_name="auditrecord",
+            name="tenant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organizations.tenant",
+                verbose_name="tenant",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditrecord',
-            index=models.Index(fields=['tenant', 'object_type', 'object_id'], name='audit_audit_tenant__69b6a4_idx'),
+            model_name="auditrecord",
+            index=models.Index(
+                fields=["tenant", "object_type", "object_id"], name="audit_audit_tenant__69b6a4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditrecord',
-            constraint=models.UniqueConstraint(fields=('tenant', 'seq'), name='audit_seq_unique_in_tenant'),
+            model_name="auditrecord",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "seq"), name="audit_seq_unique_in_tenant"
+            ),
         ),
     ]

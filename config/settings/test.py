@@ -13,3 +13,4 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 # Each test gets a fresh cache, whatever the backend (the lockout counters live there).
 CACHES["default"]["KEY_PREFIX"] = "kaoping-test"
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

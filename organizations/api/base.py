@@ -51,12 +51,17 @@ class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def perform_authentication(self, request: Request) -> None:
         super().perform_authentication(request)
         user = request.user
+        resolved: Actor | None = getattr(request._request, "actor", None)
+        if resolved is not None and user is not None and resolved.user_id == user.pk:
+            # Session authentication: the middleware has set the tenant and the actor.
+            request.actor = resolved  # type: ignore[attr-defined]
+            return
         # Token-authenticated requests were anonymous to the middleware: set the tenant and
         # the actor now, inside the request transaction the middleware opened.
         tenant_id = getattr(user, "tenant_id", None) if user and user.is_authenticated else None
         set_db_tenant(tenant_id)
-        request.actor = actor_for_user(user) if tenant_id else None  # type: ignore[attr-defined]
-        self.request._request.actor = request.actor  # type: ignore[attr-defined]
+        actor = actor_for_user(user, tenant_is_set=True) if tenant_id else None
+        request.actor = request._request.actor = actor  # type: ignore[attr-defined]
 
     @property
     def actor(self) -> Actor:
@@ -69,12 +74,12 @@ class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         raise NotImplementedError
 
     def get_queryset(self) -> QuerySet[Any]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return self.queryset if self.queryset is not None else QuerySet()
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
+            return super().get_queryset()
         return self.scoped_queryset(self.actor)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["actor"] = getattr(self.request, "actor", None)
         return context
 

@@ -43,7 +43,16 @@ class UserSerializer(serializers.ModelSerializer[User]):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "phone", "email", "is_active", "password", "memberships"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "phone",
+            "email",
+            "is_active",
+            "password",
+            "memberships",
+        ]
         read_only_fields = ["id", "is_active", "memberships"]
 
     def validate_password(self, value: str) -> str:
@@ -84,7 +93,8 @@ class LockoutAuthTokenSerializer(AuthTokenSerializer):
         minutes = lockout_remaining_minutes(attrs.get("username", ""))
         if minutes:
             raise serializers.ValidationError(
-                _("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
+                _("Too many failed logins. Try again in %(minutes)d minutes.")
+                % {"minutes": minutes},
                 code="authorization",
             )
         return super().validate(attrs)

@@ -119,7 +119,9 @@ class UserViewSet(
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         user: User = serializer.instance
         is_active = serializer.validated_data.get("is_active", user.is_active)
-        serializer.instance = services.user_set_active(actor=self.actor, user=user, is_active=is_active)
+        serializer.instance = services.user_set_active(
+            actor=self.actor, user=user, is_active=is_active
+        )
 
 
 class MembershipViewSet(
@@ -141,7 +143,9 @@ class MembershipViewSet(
         return membership_list_for_actor(actor=actor)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        serializer.instance = services.membership_grant(actor=self.actor, **serializer.validated_data)
+        serializer.instance = services.membership_grant(
+            actor=self.actor, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance: Membership) -> None:
         services.membership_revoke(actor=self.actor, membership=instance)

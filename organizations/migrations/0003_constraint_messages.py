@@ -4,30 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0002_row_level_security'),
+        ("organizations", "0002_row_level_security"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='membership',
-            name='membership_unique_role_unit',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('user', 'role', 'unit'), name='membership_unique_role_unit', violation_error_message='This user already holds this role over this unit.'),
+            model_name="membership",
+            name="membership_unique_role_unit",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)),
+                fields=("user", "role", "unit"),
+                name="membership_unique_role_unit",
+                violation_error_message="This user already holds this role over this unit.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='membership',
-            name='membership_unique_role_tenant_wide',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('user', 'role'), name='membership_unique_role_tenant_wide', violation_error_message='This user already holds this role.'),
+            model_name="membership",
+            name="membership_unique_role_tenant_wide",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)),
+                fields=("user", "role"),
+                name="membership_unique_role_tenant_wide",
+                violation_error_message="This user already holds this role.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='orgunit',
-            name='orgunit_code_unique_in_tenant',
-            constraint=models.UniqueConstraint(fields=('tenant', 'code'), name='orgunit_code_unique_in_tenant', violation_error_message='A unit with this code already exists in your tenant.'),
+            model_name="orgunit",
+            name="orgunit_code_unique_in_tenant",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "code"),
+                name="orgunit_code_unique_in_tenant",
+                violation_error_message="A unit with this code already exists in your tenant.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='secretary',
-            name='secretary_one_serving_per_community',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_office__isnull', True)), fields=('community',), name='secretary_one_serving_per_community', violation_error_message='This community already has a serving secretary.'),
+            model_name="secretary",
+            name="secretary_one_serving_per_community",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("left_office__isnull", True)),
+                fields=("community",),
+                name="secretary_one_serving_per_community",
+                violation_error_message="This community already has a serving secretary.",
+            ),
         ),
     ]

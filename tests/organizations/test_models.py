@@ -15,7 +15,17 @@ def admin_actor(cast):
     return actor_for_user(cast.admin)
 
 
-def test_community_directly_under_a_district_is_rejected_and_nothing_saved(cast, admin_actor, as_tenant):
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_community_directly_under_a_district_is_rejected_and_nothing_saved(
+    cast, admin_actor, as_tenant
+):
     with as_tenant(cast.tenant_a):
         before = OrgUnit.objects.count()
         with pytest.raises(ValidationError) as exc:
@@ -34,8 +44,12 @@ def test_community_directly_under_a_district_is_rejected_and_nothing_saved(cast,
 def test_community_needs_a_type_and_a_street_none(cast, admin_actor, as_tenant):
     with as_tenant(cast.tenant_a), pytest.raises(ValidationError) as exc:
         services.unit_create(
-            actor=admin_actor, kind=OrgUnit.Kind.STREET, name="街", code="s9",
-            parent=cast.district_a, community_type=OrgUnit.CommunityType.RURAL,
+            actor=admin_actor,
+            kind=OrgUnit.Kind.STREET,
+            name="街",
+            code="s9",
+            parent=cast.district_a,
+            community_type=OrgUnit.CommunityType.RURAL,
         )
     assert "community_type" in exc.value.message_dict
 
@@ -43,12 +57,18 @@ def test_community_needs_a_type_and_a_street_none(cast, admin_actor, as_tenant):
 def test_parent_from_another_tenant_is_rejected(cast, admin_actor, as_tenant):
     with as_tenant(cast.tenant_a), pytest.raises(ValidationError) as exc:
         services.unit_create(
-            actor=admin_actor, kind=OrgUnit.Kind.STREET, name="越界街道", code="x", parent=cast.district_b
+            actor=admin_actor,
+            kind=OrgUnit.Kind.STREET,
+            name="越界街道",
+            code="x",
+            parent=cast.district_b,
         )
     assert "parent" in exc.value.message_dict
 
 
-def test_membership_scope_unit_of_another_tenant_is_rejected_and_nothing_saved(cast, admin_actor, as_tenant):
+def test_membership_scope_unit_of_another_tenant_is_rejected_and_nothing_saved(
+    cast, admin_actor, as_tenant, english
+):
     with as_tenant(cast.tenant_a):
         before = Membership.objects.count()
         with pytest.raises(ValidationError) as exc:
@@ -60,7 +80,9 @@ def test_membership_scope_unit_of_another_tenant_is_rejected_and_nothing_saved(c
         assert Membership.objects.count() == before
 
 
-def test_user_given_roles_in_two_tenants_is_rejected_and_nothing_saved(cast, admin_actor, as_tenant):
+def test_user_given_roles_in_two_tenants_is_rejected_and_nothing_saved(
+    cast, admin_actor, as_tenant, english
+):
     # cast.admin_b belongs to tenant B; tenant A's admin cannot make them an assessor in A.
     with as_tenant(cast.tenant_a):
         before = Membership.objects.count()
@@ -90,7 +112,9 @@ def test_role_must_match_its_scope_unit_kind(cast, admin_actor, as_tenant, role,
     newcomer = f.UserFactory(tenant=cast.tenant_a)
     with as_tenant(cast.tenant_a):
         if ok:
-            membership = services.membership_grant(actor=admin_actor, user=newcomer, role=role, unit=unit)
+            membership = services.membership_grant(
+                actor=admin_actor, user=newcomer, role=role, unit=unit
+            )
             assert membership.pk
         else:
             with pytest.raises(ValidationError) as exc:
@@ -98,7 +122,7 @@ def test_role_must_match_its_scope_unit_kind(cast, admin_actor, as_tenant, role,
             assert "unit" in exc.value.message_dict
 
 
-def test_the_same_role_twice_is_refused_with_a_clear_message(cast, admin_actor, as_tenant):
+def test_the_same_role_twice_is_refused_with_a_clear_message(cast, admin_actor, as_tenant, english):
     with as_tenant(cast.tenant_a), pytest.raises(ValidationError) as exc:
         services.membership_grant(actor=admin_actor, user=cast.expert, role=Role.EXPERT, unit=None)
     assert "already holds this role" in " ".join(exc.value.messages)
@@ -109,7 +133,10 @@ def test_only_tenant_admins_may_write(cast, as_tenant):
 
     with as_tenant(cast.tenant_a), pytest.raises(PermissionDenied):
         services.unit_create(
-            actor=actor_for_user(cast.assessor), kind=OrgUnit.Kind.STREET, name="x", code="x",
+            actor=actor_for_user(cast.assessor),
+            kind=OrgUnit.Kind.STREET,
+            name="x",
+            code="x",
             parent=cast.district_a,
         )
 
@@ -117,10 +144,18 @@ def test_only_tenant_admins_may_write(cast, as_tenant):
 def test_error_messages_are_translated(cast, admin_actor, as_tenant):
     from django.utils import translation
 
-    with translation.override("zh-hans"), as_tenant(cast.tenant_a), pytest.raises(ValidationError) as exc:
+    with (
+        translation.override("zh-hans"),
+        as_tenant(cast.tenant_a),
+        pytest.raises(ValidationError) as exc,
+    ):
         services.unit_create(
-            actor=admin_actor, kind=OrgUnit.Kind.COMMUNITY, name="错位", code="m2",
-            parent=cast.district_a, community_type="urban",
+            actor=admin_actor,
+            kind=OrgUnit.Kind.COMMUNITY,
+            name="错位",
+            code="m2",
+            parent=cast.district_a,
+            community_type="urban",
         )
     assert "街道" in " ".join(exc.value.message_dict["parent"])
 

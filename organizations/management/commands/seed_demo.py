@@ -17,9 +17,10 @@ class Command(BaseCommand):
             scope = f" [{unit}]" if unit else ""
             self.stdout.write(f"  {role.label:<28} {username:<24} {full_name}{scope}")
         first = DEMO.streets[0].communities[0]
+        others = sum(len(street.communities) for street in DEMO.streets) - 1
         self.stdout.write(
             f"  {'Community secretary':<28} {first.secretary:<24} {first.secretary_name} "
-            f"(and sec-<community> for the other {sum(len(s.communities) for s in DEMO.streets) - 1})"
+            f"(and sec-<community> for the other {others})"
         )
         self.stdout.write(f"Tenant {NEIGHBOUR.name} ({NEIGHBOUR.code}), to see isolation:")
         for username, full_name, role, _unit in NEIGHBOUR.staff:
