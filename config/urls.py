@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from indicators.api import views as indicator_api
 from organizations import views as org_views
 from organizations.api import views as org_api
 
@@ -13,6 +14,17 @@ router.register("me", org_api.MeViewSet, basename="me")
 router.register("org-units", org_api.OrgUnitViewSet, basename="org-unit")
 router.register("users", org_api.UserViewSet, basename="user")
 router.register("memberships", org_api.MembershipViewSet, basename="membership")
+router.register("schemes", indicator_api.SchemeViewSet, basename="scheme")
+router.register("scheme-excel", indicator_api.SchemeExcelViewSet, basename="scheme-excel")
+router.register("scheme-categories", indicator_api.CategoryViewSet, basename="scheme-category")
+router.register(
+    "scheme-rater-groups", indicator_api.RaterGroupViewSet, basename="scheme-rater-group"
+)
+router.register("scheme-indicators", indicator_api.IndicatorViewSet, basename="scheme-indicator")
+router.register(
+    "scheme-adjustments", indicator_api.AdjustmentItemViewSet, basename="scheme-adjustment"
+)
+router.register("scheme-vetoes", indicator_api.VetoItemViewSet, basename="scheme-veto")
 
 api_urlpatterns = [
     path("", include(router.urls)),
@@ -28,6 +40,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", org_views.healthz, name="healthz"),
     path("org/", include("organizations.urls")),
+    path("schemes/", include("indicators.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -29,7 +29,8 @@ class RolePermission(permissions.BasePermission):
         if actor is None:
             return False
         roles: frozenset[Role]
-        if request.method in permissions.SAFE_METHODS:
+        reads = request.method in permissions.SAFE_METHODS
+        if reads or getattr(view, "action", None) in getattr(view, "read_actions", ()):
             roles = getattr(view, "read_roles", frozenset())
         else:
             roles = getattr(view, "write_roles", frozenset())
@@ -39,6 +40,8 @@ class RolePermission(permissions.BasePermission):
 class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     read_roles: ClassVar[frozenset[Role]] = frozenset()
     write_roles: ClassVar[frozenset[Role]] = frozenset()
+    # Actions that use a non-safe method but change nothing (a preview, a validation).
+    read_actions: ClassVar[frozenset[str]] = frozenset()
     permission_classes = [permissions.IsAuthenticated, RolePermission]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

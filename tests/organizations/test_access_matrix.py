@@ -26,6 +26,8 @@ class Probe:
     # Status per user; "*" is the default for users not named.
     expect: dict[str, int]
     data: dict[str, Any] | None = None
+    # "json" sends the data as a JSON body (API writes); otherwise as a form.
+    encoding: str = "form"
 
     def status_for(self, user: str) -> int:
         return self.expect.get(user, self.expect["*"])
@@ -36,12 +38,47 @@ def _membership(cast: Any, user: User) -> Membership:
         return Membership.objects.filter(user=user).order_by("pk").first()
 
 
+class World:
+    """The cast, plus one of everything in tenant A (tests/populate.py)."""
+
+    def __init__(self, cast: Any) -> None:
+        from tests.populate import populate_tenant
+
+        self.cast = cast
+        self.a = populate_tenant(admin=cast.admin, secretary=cast.secretary, rater=cast.assessor)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.cast, name)
+
+    def part(self, model_name: str) -> int:
+        """The id of the first row of a scheme part of tenant A's scheme."""
+        from django.apps import apps
+
+        model = apps.get_model("indicators", model_name)
+        with tenant_context(self.cast.tenant_a.pk):
+            return (
+                model.objects.filter(scheme=self.a["scheme"])
+                .order_by("pk")
+                .values_list("pk", flat=True)[0]
+            )
+
+
+def _scheme(w: Any) -> int:
+    return w.a["scheme"].pk
+
+
 STAFF_OK = {"anon": 302, "admin": 200, "leader": 200, "assessor": 200, "admin_b": 200, "*": 403}
 ADMIN_PAGE = {"anon": 302, "admin": 200, "admin_b": 200, "*": 403}
 ADMIN_OBJECT_PAGE = {"anon": 302, "admin": 200, "admin_b": 404, "*": 403}
 API_ALL = {"anon": 403, "*": 200}
 API_ADMIN = {"anon": 403, "admin": 200, "admin_b": 200, "*": 403}
 API_ADMIN_OBJECT = {"anon": 403, "admin": 200, "admin_b": 404, "*": 403}
+PAGE_TENANT_OBJECT = {"anon": 302, "admin_b": 404, "*": 200}
+PAGE_WRITE_OBJECT = {"anon": 302, "admin_b": 404, "*": 403}
+# Objects every member of tenant A may read.
+API_TENANT_OBJECT = {"anon": 403, "admin_b": 404, "*": 200}
+# Admin-only writes to an object of tenant A (the admin's own status is given per route).
+API_WRITE_OBJECT = {"anon": 403, "admin_b": 404, "*": 403}
 
 MATRIX: dict[str, Probe] = {
     "home": Probe("get", lambda c: reverse("home"), {"anon": 302, "*": 200}),
@@ -105,6 +142,149 @@ MATRIX: dict[str, Probe] = {
         {"username": "a-admin", "password": "wrong"},
     ),
     "schema": Probe("get", lambda c: reverse("schema"), API_ALL),
+    # The scheme editor pages. Reading: every member of tenant A; writing: its admins.
+    "indicators:list": Probe("get", lambda w: reverse("indicators:list"), {"anon": 302, "*": 200}),
+    "indicators:detail": Probe(
+        "get", lambda w: reverse("indicators:detail", args=[_scheme(w)]), PAGE_TENANT_OBJECT
+    ),
+    "indicators:validate": Probe(
+        "get", lambda w: reverse("indicators:validate", args=[_scheme(w)]), PAGE_TENANT_OBJECT
+    ),
+    "indicators:export": Probe(
+        "get", lambda w: reverse("indicators:export", args=[_scheme(w)]), PAGE_TENANT_OBJECT
+    ),
+    "indicators:preview": Probe(
+        "post",
+        lambda w: reverse("indicators:preview", args=[_scheme(w)]),
+        PAGE_TENANT_OBJECT,
+        {"community_type": "urban", "career_stage": "growth"},
+    ),
+    "indicators:create": Probe("get", lambda w: reverse("indicators:create"), ADMIN_PAGE),
+    "indicators:import": Probe("get", lambda w: reverse("indicators:import"), ADMIN_PAGE),
+    # The probed scheme is published: admin pages that change it redirect with a message.
+    "indicators:publish": Probe(
+        "get",
+        lambda w: reverse("indicators:publish", args=[_scheme(w)]),
+        {"admin": 302, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:retire": Probe(
+        "get",
+        lambda w: reverse("indicators:retire", args=[_scheme(w)]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:delete": Probe(
+        "get",
+        lambda w: reverse("indicators:delete", args=[_scheme(w)]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:new_version": Probe(
+        "post",
+        lambda w: reverse("indicators:new_version", args=[_scheme(w)]),
+        {"admin": 302, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:weights": Probe(
+        "post",
+        lambda w: reverse("indicators:weights", args=[_scheme(w)]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:indicator_create": Probe(
+        "get",
+        lambda w: reverse("indicators:indicator_create", args=[_scheme(w)]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:indicator_edit": Probe(
+        "get",
+        lambda w: reverse("indicators:indicator_edit", args=[_scheme(w), w.part("Indicator")]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:indicator_delete": Probe(
+        "get",
+        lambda w: reverse("indicators:indicator_delete", args=[_scheme(w), w.part("Indicator")]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:adjustment_create": Probe(
+        "get",
+        lambda w: reverse("indicators:adjustment_create", args=[_scheme(w)]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:adjustment_delete": Probe(
+        "get",
+        lambda w: reverse(
+            "indicators:adjustment_delete", args=[_scheme(w), w.part("AdjustmentItem")]
+        ),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:veto_create": Probe(
+        "get",
+        lambda w: reverse("indicators:veto_create", args=[_scheme(w)]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    "indicators:veto_delete": Probe(
+        "get",
+        lambda w: reverse("indicators:veto_delete", args=[_scheme(w), w.part("VetoItem")]),
+        {"admin": 200, **PAGE_WRITE_OBJECT},
+    ),
+    # Indicator schemes: readable by the whole tenant, written by its admins. The probed
+    # scheme is published, so admin writes to it answer 409.
+    "scheme-list": Probe("get", lambda w: reverse("scheme-list"), API_ALL),
+    "scheme-detail": Probe(
+        "get", lambda w: reverse("scheme-detail", args=[_scheme(w)]), API_TENANT_OBJECT
+    ),
+    "scheme-publish": Probe(
+        "post",
+        lambda w: reverse("scheme-publish", args=[_scheme(w)]),
+        {"admin": 409, **API_WRITE_OBJECT},
+    ),
+    "scheme-retire": Probe(
+        "post",
+        lambda w: reverse("scheme-retire", args=[_scheme(w)]),
+        {"admin": 200, **API_WRITE_OBJECT},
+    ),
+    "scheme-new-version": Probe(
+        "post",
+        lambda w: reverse("scheme-new-version", args=[_scheme(w)]),
+        {"admin": 201, **API_WRITE_OBJECT},
+    ),
+    "scheme-validate-scheme": Probe(
+        "post", lambda w: reverse("scheme-validate-scheme", args=[_scheme(w)]), API_TENANT_OBJECT
+    ),
+    "scheme-preview": Probe(
+        "post",
+        lambda w: reverse("scheme-preview", args=[_scheme(w)]),
+        API_TENANT_OBJECT,
+        {"values": {}},
+        "json",
+    ),
+    "scheme-excel-list": Probe(
+        "post",
+        lambda w: reverse("scheme-excel-list"),
+        {"admin": 400, "admin_b": 400, "anon": 403, "*": 403},
+    ),
+    "scheme-excel-detail": Probe(
+        "get", lambda w: reverse("scheme-excel-detail", args=[_scheme(w)]), API_TENANT_OBJECT
+    ),
+    **{
+        f"scheme-{route}-list": Probe(
+            "get", lambda w, route=route: reverse(f"scheme-{route}-list"), API_ALL
+        )
+        for route in ("category", "rater-group", "indicator", "adjustment", "veto")
+    },
+    **{
+        f"scheme-{route}-detail": Probe(
+            "get",
+            lambda w, route=route, model=model: reverse(
+                f"scheme-{route}-detail", args=[w.part(model)]
+            ),
+            API_TENANT_OBJECT,
+        )
+        for route, model in (
+            ("category", "Category"),
+            ("rater-group", "RaterGroup"),
+            ("indicator", "Indicator"),
+            ("adjustment", "AdjustmentItem"),
+            ("veto", "VetoItem"),
+        )
+    },
     "swagger-ui": Probe("get", lambda c: reverse("swagger-ui"), API_ALL),
 }
 
@@ -135,8 +315,12 @@ def test_every_route_is_in_the_matrix() -> None:
 @pytest.mark.parametrize("route", sorted(MATRIX))
 def test_route_status(cast, route: str, user: str) -> None:
     probe = MATRIX[route]
+    world = World(cast)
     client = cast.client_for(None if user == "anon" else user)
-    response = getattr(client, probe.method)(probe.url(cast), data=probe.data or {})
+    kwargs: dict[str, Any] = {"data": probe.data or {}}
+    if probe.encoding == "json":
+        kwargs["content_type"] = "application/json"
+    response = getattr(client, probe.method)(probe.url(world), **kwargs)
     assert response.status_code == probe.status_for(user), (route, user, response.status_code)
 
 

@@ -68,19 +68,22 @@ def _tenant_ids(cursor, table: str) -> set[int]:
 
 @pytest.mark.parametrize("table", [t for t in tenant_owned_tables() if t not in NOT_UNDER_RLS])
 def test_raw_sql_sees_only_the_tenant_that_is_set(cast, table: str) -> None:
-    from audit.services import audit_record
+    from tests.populate import populate_tenant
 
-    # Make sure every table has rows of both tenants (the audit log gets one record each).
-    for tenant, user in ((cast.tenant_a, cast.admin), (cast.tenant_b, cast.admin_b)):
-        set_db_tenant(tenant.pk)
-        audit_record(tenant_id=tenant.pk, actor=user, action="probe")
+    populate_tenant(admin=cast.admin, secretary=cast.secretary, rater=cast.assessor)
+    populate_tenant(admin=cast.admin_b, secretary=cast.secretary_b, rater=cast.assessor_b)
     with connection.cursor() as cursor:
         set_db_tenant(cast.tenant_a.pk)
-        assert _tenant_ids(cursor, table) == {cast.tenant_a.pk}
+        seen_by_a = _tenant_ids(cursor, table)
         set_db_tenant(cast.tenant_b.pk)
-        assert _tenant_ids(cursor, table) == {cast.tenant_b.pk}
+        seen_by_b = _tenant_ids(cursor, table)
         set_db_tenant(None)
-        assert _tenant_ids(cursor, table) == set()
+        seen_by_nobody = _tenant_ids(cursor, table)
+    assert seen_by_a == {cast.tenant_a.pk}, (
+        f"{table}: add rows of both tenants in tests/populate.py"
+    )
+    assert seen_by_b == {cast.tenant_b.pk}
+    assert seen_by_nobody == set()
 
 
 def test_rls_refuses_writing_a_row_of_another_tenant(cast) -> None:

@@ -1,0 +1,100 @@
+"""Reads of assessments, and the bulk feed from stored entries into the scoring engine."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from assessments.models import Assessment, ScoreEntry
+from indicators import engine
+from indicators.models import Indicator, RaterGroup
+from organizations.tenancy import Actor
+
+
+def assessment_list_for_actor(*, actor: Actor | None) -> QuerySet[Assessment]:
+    return Assessment.objects.for_actor(actor).select_related(
+        "cycle", "community", "street", "secretary__user"
+    )
+
+
+# Feeding the engine -----------------------------------------------------------------------
+
+EntryRow = tuple[int, int, int, list[Any], list[Any], list[Decimal]]
+
+
+def _entry_rows_postgres(assessment_ids: list[int]) -> Iterator[EntryRow]:
+    # One row per (assessment, indicator, rater group) with the entries as arrays: a third of
+    # the rows of a plain select, and the grouping done by the database.
+    sql = """
+        SELECT assessment_id, indicator_id, rater_group_id,
+               array_agg(id ORDER BY id), array_agg(rater_id ORDER BY id), array_agg(value ORDER BY id)
+        FROM assessments_scoreentry
+        WHERE assessment_id = ANY(%s)
+        GROUP BY assessment_id, indicator_id, rater_group_id
+        ORDER BY assessment_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment_ids])
+        while rows := cursor.fetchmany(20_000):
+            yield from rows
+
+
+def _entry_rows_portable(assessment_ids: list[int]) -> Iterator[EntryRow]:
+    rows = (
+        ScoreEntry.objects.filter(assessment_id__in=assessment_ids)
+        .order_by("assessment_id", "indicator_id", "rater_group_id", "id")
+        .values_list("assessment_id", "indicator_id", "rater_group_id", "id", "rater_id", "value")
+        .iterator(chunk_size=20_000)
+    )
+    for key, group in groupby(rows, key=lambda row: row[:3]):
+        items = list(group)
+        yield (*key, [r[3] for r in items], [r[4] for r in items], [r[5] for r in items])
+
+
+def subject_inputs(assessments: Iterable[Assessment]) -> list[engine.SubjectInput]:
+    """Engine inputs for many assessments in three queries (codes, assessments, entries).
+
+    Entries come grouped per (indicator, rater group), the engine's bulk form.
+    """
+    assessments = list(assessments)
+    if not assessments:
+        return []
+    scheme_ids = {a.scheme_id for a in assessments}
+    indicator_codes = dict(
+        Indicator.objects.filter(scheme_id__in=scheme_ids).values_list("pk", "code")
+    )
+    group_codes = dict(
+        RaterGroup.objects.filter(scheme_id__in=scheme_ids).values_list("pk", "code")
+    )
+    ids = [a.pk for a in assessments]
+    rows = (
+        _entry_rows_postgres(ids)
+        if connection.vendor == "postgresql"
+        else _entry_rows_portable(ids)
+    )
+    groups: dict[int, list[engine.EntryGroupInput]] = defaultdict(list)
+    for assessment_id, indicator_id, group_id, entry_ids, rater_ids, values in rows:
+        groups[assessment_id].append(
+            engine.EntryGroupInput(
+                indicator_code=indicator_codes[indicator_id],
+                group_code=group_codes[group_id],
+                entry_ids=tuple(entry_ids),
+                rater_ids=tuple("system" if r is None else r for r in rater_ids),
+                values=tuple(values),
+            )
+        )
+    return [
+        engine.SubjectInput(
+            subject_id=a.pk,
+            community_type=engine.CommunityType(a.community_type),
+            career_stage=engine.CareerStage(a.career_stage),
+            entry_groups=tuple(groups.get(a.pk, ())),
+        )
+        for a in assessments
+    ]

@@ -1,0 +1,97 @@
+"""Kaoping's scoring engine: plain data in, a result with its explanation out.
+
+Pure Python (decimal, dataclasses, enum, typing); no Django, no I/O. docs/scoring.md is
+the contract.
+"""
+
+from .arith import to_cents
+from .compile import CompiledScheme, compile_scheme
+from .compute import grade_for, score
+from .ranking import (
+    RankedResult,
+    apply_excellent_quota,
+    forced_distribution,
+    rank,
+    tie_groups,
+    tier_sizes,
+)
+from .results import (
+    AdjustmentResult,
+    CategoryResult,
+    ExplanationNode,
+    GroupResult,
+    IndicatorResult,
+    MissingEntry,
+    NodeKind,
+    ParamValue,
+    Result,
+)
+from .specs import (
+    AdjustmentInput,
+    AdjustmentItemSpec,
+    AdjustmentKind,
+    CareerStage,
+    CategorySpec,
+    CommunityType,
+    Direction,
+    EntryGroupInput,
+    EntryInput,
+    Grade,
+    GradeBands,
+    IndicatorSpec,
+    LevelSpec,
+    Method,
+    OverrideKey,
+    RaterGroupSpec,
+    Ref,
+    SchemeSpec,
+    SubjectInput,
+    TargetSpec,
+    VetoInput,
+    VetoItemSpec,
+)
+
+__all__ = [
+    "AdjustmentInput",
+    "AdjustmentItemSpec",
+    "AdjustmentKind",
+    "AdjustmentResult",
+    "CareerStage",
+    "CategoryResult",
+    "CategorySpec",
+    "CommunityType",
+    "CompiledScheme",
+    "Direction",
+    "EntryGroupInput",
+    "EntryInput",
+    "ExplanationNode",
+    "Grade",
+    "GradeBands",
+    "GroupResult",
+    "IndicatorResult",
+    "IndicatorSpec",
+    "LevelSpec",
+    "Method",
+    "MissingEntry",
+    "NodeKind",
+    "OverrideKey",
+    "ParamValue",
+    "RankedResult",
+    "RaterGroupSpec",
+    "Ref",
+    "Result",
+    "SchemeSpec",
+    "SubjectInput",
+    "TargetSpec",
+    "VetoInput",
+    "VetoItemSpec",
+    "apply_excellent_quota",
+    "compile_scheme",
+    "forced_distribution",
+    "grade_for",
+    "rank",
+    "score",
+    "tie_groups",
+    "tier_sizes",
+    "to_cents",
+]
