@@ -147,4 +147,13 @@ class ScoreEntry(TenantOwned):
                 condition=models.Q(rater__isnull=True),
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "assessment"])]
+        indexes = [
+            models.Index(fields=["tenant", "assessment"]),
+            # Reading an assessment's entries in scoring order straight from the index
+            # (an index-only scan: the value is included).
+            models.Index(
+                fields=["assessment", "indicator", "rater_group"],
+                include=["value", "tenant"],
+                name="scoreentry_scoring_order",
+            ),
+        ]

@@ -154,7 +154,10 @@ def build(communities: int) -> int:
                 """,
                 [rater_ids, RATERS_PER_GROUP, RATERS_PER_GROUP, cycle.pk],
             )
-            cursor.execute("ANALYZE assessments_scoreentry")
+    # Outside the transaction: VACUUM sets the visibility map that index-only scans need.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE assessments_scoreentry")
+        cursor.execute("ANALYZE assessments_assessment")
     print(f"built {communities} communities in {time.perf_counter() - started:.1f} s")
     return cycle.pk
 
@@ -201,7 +204,7 @@ def main() -> None:
     from django.db import connection
 
     from assessments.models import Assessment, Cycle
-    from assessments.selectors import subject_inputs
+    from assessments.selectors import subject_inputs_for_totals
     from indicators import engine
     from indicators.selectors import scheme_spec
     from organizations.models import Tenant
@@ -216,7 +219,7 @@ def main() -> None:
         cycle = Cycle.objects.select_related("scheme").get(pk=cycle_id)
         compiled = engine.compile_scheme(scheme_spec(scheme=cycle.scheme))
         assessments = list(Assessment.objects.filter(cycle_id=cycle_id).order_by("pk"))
-        inputs = subject_inputs(assessments)
+        inputs = subject_inputs_for_totals(assessments)
         read_s = time.perf_counter() - started
         engine_totals = {
             s.subject_id: engine.score(compiled, s, explain=False).total for s in inputs

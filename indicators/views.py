@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators import forms, selectors, services
@@ -65,13 +66,14 @@ def _to_detail(scheme: Scheme, anchor: str = "") -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+# Lazy: these labels are read per request, in the user's language.
 SECTIONS = {
-    "scheme": (_("Scheme settings"), "scheme"),
-    "categories": (_("Categories"), "weights"),
-    "rater_groups": (_("Rater groups"), "weights"),
-    "indicators": (_("Indicator"), "indicators"),
-    "adjustments": (_("Bonus or deduction item"), "adjustments"),
-    "vetoes": (_("Veto item"), "vetoes"),
+    "scheme": (gettext_lazy("Scheme settings"), "scheme"),
+    "categories": (gettext_lazy("Categories"), "weights"),
+    "rater_groups": (gettext_lazy("Rater groups"), "weights"),
+    "indicators": (gettext_lazy("Indicator"), "indicators"),
+    "adjustments": (gettext_lazy("Bonus or deduction item"), "adjustments"),
+    "vetoes": (gettext_lazy("Veto item"), "vetoes"),
 }
 
 

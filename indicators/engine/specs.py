@@ -174,7 +174,8 @@ class EntryGroupInput:
     """All entries of one rater group for one indicator, column by column.
 
     The bulk form of EntryInput: one object per (indicator, group) instead of one per
-    entry. Building 2 million EntryInput objects alone takes over a second, so a selector
+    entry. entry_ids and rater_ids may be left empty where no explanation is wanted (bulk
+    totals); positions then stand in for them. Building 2 million EntryInput objects alone takes over a second, so a selector
     reading a whole tenant should pass entries this way; the result is the same.
     """
 
@@ -185,11 +186,15 @@ class EntryGroupInput:
     values: tuple[Decimal, ...]
 
     def entries(self) -> tuple[EntryInput, ...]:
+        entry_ids, rater_ids = self.entry_ids, self.rater_ids
+        if not entry_ids and self.values:
+            # Bulk totals pass values without references; positions stand in for them.
+            prefix = f"{self.indicator_code}/{self.group_code}/"
+            entry_ids = tuple(f"{prefix}{n}" for n in range(len(self.values)))
+            rater_ids = entry_ids
         return tuple(
             EntryInput(entry_id, self.indicator_code, self.group_code, rater_id, value)
-            for entry_id, rater_id, value in zip(
-                self.entry_ids, self.rater_ids, self.values, strict=True
-            )
+            for entry_id, rater_id, value in zip(entry_ids, rater_ids, self.values, strict=True)
         )
 
 

@@ -1,0 +1,78 @@
+"""The engine's two feeds agree: the bulk one (values only, for totals) and the full one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from assessments.models import Assessment, Cycle, ScoreEntry
+from assessments.selectors import subject_inputs, subject_inputs_for_totals
+from indicators import engine, services
+from indicators.models import Indicator
+from indicators.selectors import scheme_spec
+from organizations.selectors import actor_for_user
+from tests import factories as f
+from tests.indicators.documents import small_document
+
+
+def test_bulk_and_full_inputs_score_the_same(cast, as_tenant) -> None:
+    actor = actor_for_user(cast.admin)
+    raters = [f.UserFactory(tenant=cast.tenant_a) for _ in range(5)]
+    with as_tenant(cast.tenant_a):
+        scheme = services.scheme_create_from_document(actor=actor, document=small_document())
+        scheme = services.scheme_publish(actor=actor, scheme=scheme)
+        cycle = Cycle.objects.create(
+            tenant=cast.tenant_a, kind="quarterly", year=2026, quarter=2, name="Q2", scheme=scheme,
+            starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2026, 6, 30),
+        )  # fmt: skip
+        assessments = []
+        for n, secretary in enumerate([cast.secretary_record, *_more_secretaries(cast)]):
+            assessment = Assessment.objects.create(
+                tenant=cast.tenant_a, cycle=cycle, scheme=scheme, secretary=secretary,
+                community=secretary.community, street=secretary.community.parent,
+                community_type=secretary.community.community_type, career_stage=secretary.career_stage,
+            )  # fmt: skip
+            assessments.append(assessment)
+            for indicator in Indicator.objects.filter(scheme=scheme):
+                for group in indicator.rater_groups.all():
+                    # Five raters on one pair (a trimmed mean), one missing pair on the
+                    # second assessment, values that vary by rater.
+                    count = 5 if indicator.code == "laji" and group.code == "zuzhi" else 2
+                    if n == 1 and indicator.code == "dangjian":
+                        continue
+                    for r, rater in enumerate(raters[:count]):
+                        value = (
+                            Decimal(1) if indicator.method == "yes_no" else Decimal(55 + 9 * r + n)
+                        )
+                        ScoreEntry.objects.create(
+                            tenant=cast.tenant_a, assessment=assessment, indicator=indicator,
+                            rater_group=group, rater=rater, value=value,
+                        )  # fmt: skip
+        compiled = engine.compile_scheme(scheme_spec(scheme=scheme))
+        full = {s.subject_id: engine.score(compiled, s) for s in subject_inputs(assessments)}
+        bulk = {
+            s.subject_id: engine.score(compiled, s, explain=False)
+            for s in subject_inputs_for_totals(assessments)
+        }
+    assert full.keys() == bulk.keys() == {a.pk for a in assessments}
+    for pk in full:
+        assert (full[pk].total, full[pk].complete, full[pk].missing) == (
+            bulk[pk].total,
+            bulk[pk].complete,
+            bulk[pk].missing,
+        )
+    assert not full[assessments[1].pk].complete
+
+
+def _more_secretaries(cast):
+    from organizations.models import Secretary
+
+    other = f.CommunityFactory(
+        tenant=cast.tenant_a, parent=cast.street_a1, code="a19", community_type="rural"
+    )
+    user = f.UserFactory(tenant=cast.tenant_a)
+    return [
+        f.SecretaryFactory(
+            tenant=cast.tenant_a, user=user, community=other, took_office=dt.date(2025, 1, 1)
+        )
+    ] and [Secretary.objects.get(community=other)]
