@@ -25,6 +25,9 @@ router.register(
     "scheme-adjustments", indicator_api.AdjustmentItemViewSet, basename="scheme-adjustment"
 )
 router.register("scheme-vetoes", indicator_api.VetoItemViewSet, basename="scheme-veto")
+router.register(
+    "special-indicators", indicator_api.SpecialChoiceViewSet, basename="special-indicator"
+)
 
 api_urlpatterns = [
     path("", include(router.urls)),

@@ -28,4 +28,8 @@ urlpatterns = [
     ),
     path("<int:pk>/vetoes/new/", views.veto_create, name="veto_create"),
     path("<int:pk>/vetoes/<int:item>/delete/", views.veto_delete, name="veto_delete"),
+    path("<int:pk>/special/", views.special_indicators, name="special"),
+    path(
+        "<int:pk>/special/<int:choice>/withdraw/", views.special_withdraw, name="special_withdraw"
+    ),
 ]

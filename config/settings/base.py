@@ -144,6 +144,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CommunityTypeEnum": "organizations.models.OrgUnit.CommunityType",
+        "OrgUnitKindEnum": "organizations.models.OrgUnit.Kind",
+        "RaterGroupKindEnum": "indicators.models.RaterGroup.Kind",
+        "AdjustmentKindEnum": "indicators.models.AdjustmentItem.Kind",
+    },
 }
 
 # Redis serves as Celery broker, result store and the shared cache when REDIS_URL is set;

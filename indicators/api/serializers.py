@@ -12,9 +12,12 @@ from indicators.models import (
     Level,
     RaterGroup,
     Scheme,
+    SpecialIndicatorChoice,
     TargetOverride,
     VetoItem,
 )
+from organizations.models import OrgUnit
+from organizations.selectors import unit_list_for_actor
 
 
 class SchemeSerializer(serializers.ModelSerializer[Scheme]):
@@ -170,3 +173,37 @@ class VetoItemSerializer(SchemePartSerializer):
     class Meta:
         model = VetoItem
         fields = ["id", "scheme", "code", "name", "description"]
+
+
+class SpecialChoiceSerializer(serializers.ModelSerializer[Any]):
+    """A pick from the pool (give `indicator`) or a proposal (give `proposed_name` and
+    `proposed_max_points`)."""
+
+    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.none())
+    community = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.none())
+    indicator = serializers.PrimaryKeyRelatedField(
+        queryset=Indicator.objects.none(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = SpecialIndicatorChoice
+        fields = [
+            "id", "scheme", "community", "indicator", "proposed_name", "proposed_description",
+            "proposed_max_points", "status", "decided_at", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "status", "decided_at", "created_at"]
+        # DRF would turn the conditional unique constraint into "indicator is required",
+        # which forbids proposals; the service checks for a repeated pick instead.
+        validators: list[Any] = []
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        actor = self.context.get("actor")
+        fields["scheme"].queryset = Scheme.objects.for_actor(actor)
+        fields["community"].queryset = unit_list_for_actor(actor=actor, kind=OrgUnit.Kind.COMMUNITY)
+        fields["indicator"].queryset = Indicator.objects.for_actor(actor)
+        return fields
+
+
+class DecisionSerializer(serializers.Serializer[Any]):
+    approve = serializers.BooleanField()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
@@ -15,7 +16,15 @@ from rest_framework.response import Response
 
 from indicators import selectors, services
 from indicators.api import serializers as s
-from indicators.models import AdjustmentItem, Category, Indicator, RaterGroup, Scheme, VetoItem
+from indicators.models import (
+    AdjustmentItem,
+    Category,
+    Indicator,
+    RaterGroup,
+    Scheme,
+    SpecialIndicatorChoice,
+    VetoItem,
+)
 from indicators.preview import preview_score
 from indicators.validation import validate_scheme
 from organizations.api.base import ScopedViewSet
@@ -271,3 +280,56 @@ class SchemeExcelViewSet(ScopedViewSet):
             s.SchemeSerializer(self.get_queryset().get(pk=scheme.pk)).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class SpecialChoiceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """Communities' special indicators (特色指标): picks from the pool and proposals. A
+    secretary sees and changes their own community's; assessors their street's, and they
+    approve or reject proposals."""
+
+    read_roles = ALL_ROLES
+    write_roles = frozenset({Role.TENANT_ADMIN, Role.STREET_ASSESSOR, Role.SECRETARY})
+    queryset = SpecialIndicatorChoice.objects.none()
+    serializer_class = s.SpecialChoiceSerializer
+    filterset_fields = ["scheme", "community", "status"]
+
+    def scoped_queryset(self, actor: Actor) -> QuerySet[SpecialIndicatorChoice]:
+        return (
+            SpecialIndicatorChoice.objects.for_actor(actor)
+            .select_related("community", "indicator")
+            .order_by("community__name", "pk")
+        )
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        data = serializer.validated_data
+        common = {"actor": self.actor, "scheme": data["scheme"], "community": data["community"]}
+        if data.get("indicator") is not None:
+            serializer.instance = services.special_choice_pick(
+                **common, indicator=data["indicator"]
+            )
+        else:
+            serializer.instance = services.special_choice_propose(
+                **common,
+                name=data.get("proposed_name", ""),
+                description=data.get("proposed_description", ""),
+                max_points=data.get("proposed_max_points") or Decimal(0),
+            )
+
+    def perform_destroy(self, instance: SpecialIndicatorChoice) -> None:
+        services.special_choice_withdraw(actor=self.actor, choice=instance)
+
+    @extend_schema(request=s.DecisionSerializer, responses=s.SpecialChoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        data = s.DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        choice = services.special_choice_decide(
+            actor=self.actor, choice=self.get_object(), approve=data.validated_data["approve"]
+        )
+        return Response(self.get_serializer(choice).data)

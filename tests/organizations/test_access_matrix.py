@@ -224,6 +224,28 @@ MATRIX: dict[str, Probe] = {
         lambda w: reverse("indicators:veto_delete", args=[_scheme(w), w.part("VetoItem")]),
         {"admin": 200, **PAGE_WRITE_OBJECT},
     ),
+    # Special indicators: a community's own secretary, its street's assessors, tenant admins.
+    "indicators:special": Probe(
+        "get", lambda w: reverse("indicators:special", args=[_scheme(w)]), PAGE_TENANT_OBJECT
+    ),
+    "indicators:special_withdraw": Probe(
+        "get",
+        lambda w: reverse("indicators:special_withdraw", args=[_scheme(w), w.a["choice"].pk]),
+        {"anon": 302, "admin": 200, "assessor": 200, "secretary": 200, "admin_b": 404, "*": 403},
+    ),
+    "special-indicator-list": Probe("get", lambda w: reverse("special-indicator-list"), API_ALL),
+    "special-indicator-detail": Probe(
+        "get",
+        lambda w: reverse("special-indicator-detail", args=[w.a["choice"].pk]),
+        {"anon": 403, "expert": 404, "admin_b": 404, "*": 200},
+    ),
+    "special-indicator-decide": Probe(
+        "post",
+        lambda w: reverse("special-indicator-decide", args=[w.a["choice"].pk]),
+        {"anon": 403, "admin": 200, "assessor": 200, "admin_b": 404, "*": 403},
+        {"approve": True},
+        "json",
+    ),
     # Indicator schemes: readable by the whole tenant, written by its admins. The probed
     # scheme is published, so admin writes to it answer 409.
     "scheme-list": Probe("get", lambda w: reverse("scheme-list"), API_ALL),
