@@ -77,7 +77,7 @@ def special_choice_pick(
     ).exists():
         raise ValidationError({"indicator": _("This community has already chosen this indicator.")})
     choice = SpecialIndicatorChoice(
-        tenant_id=actor.tenant_id, scheme=scheme, community=community, street_id=community.parent_id,
+        tenant_id=actor.tenant_id, scheme=scheme, community=community, street=community.parent,
         indicator=indicator, status=Status.APPROVED,
     )  # fmt: skip
     choice.full_clean()
@@ -102,7 +102,7 @@ def special_choice_propose(
         raise ValidationError({"proposed_max_points": _("Max points must be above 0.")})
     _check(actor, scheme, community)
     choice = SpecialIndicatorChoice(
-        tenant_id=actor.tenant_id, scheme=scheme, community=community, street_id=community.parent_id,
+        tenant_id=actor.tenant_id, scheme=scheme, community=community, street=community.parent,
         proposed_name=name.strip(), proposed_description=description, proposed_max_points=max_points,
         status=Status.PROPOSED,
     )  # fmt: skip

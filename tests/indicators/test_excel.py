@@ -16,7 +16,7 @@ from django.utils import translation
 
 from indicators import excel, services
 from indicators.documents import SCHEME_FIELDS, Document, scheme_to_document
-from indicators.excel import SheetError, SheetErrors
+from indicators.excel import SheetError, SheetErrors, layout
 from indicators.models import AdjustmentItem, Indicator, Level, Scheme, TargetOverride
 from indicators.validation import validate_scheme
 from organizations.selectors import actor_for_user
@@ -199,7 +199,7 @@ def _where(
 
 
 def test_the_layout_covers_every_scheme_field() -> None:
-    assert [c.key for c in excel.SCHEME_ITEMS] == SCHEME_FIELDS
+    assert [c.key for c in layout.SCHEME_ITEMS] == SCHEME_FIELDS
 
 
 def test_the_full_document_is_a_complete_scheme(cast: Any, as_tenant: Any, scheme: Scheme) -> None:

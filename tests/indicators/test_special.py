@@ -38,7 +38,7 @@ def test_a_secretary_picks_up_to_the_limit_for_their_own_community(cast, as_tena
             services.special_choice_pick(
                 actor=actor, scheme=scheme, community=cast.community_a11, indicator=indicator
             )
-        with pytest.raises(ValidationError, match=r"most the scheme allows|最多"):
+        with pytest.raises(ValidationError, match=r"most the scheme allows|上限"):
             services.special_choice_pick(
                 actor=actor, scheme=scheme, community=cast.community_a11, indicator=pool[2]
             )
