@@ -8,12 +8,13 @@ exact scheme version it uses, and the raters' entries.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import VALUE, Indicator, RaterGroup, Scheme
 from organizations.models import CareerStage, OrgUnit, Secretary
-from organizations.tenancy import ScopePaths, TenantOwned
+from organizations.tenancy import Actor, Role, ScopePaths, TenantOwned
 
 
 class Cycle(TenantOwned):
@@ -93,9 +94,23 @@ class Assessment(TenantOwned):
     )
     career_stage = models.CharField(_("career stage"), max_length=20, choices=CareerStage.choices)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    appeal_deadline = models.DateField(_("appeals until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     scope_paths = ScopePaths(street="street_id", community="community_id", secretary="secretary_id")
+
+    @classmethod
+    def scope_filter(cls, actor: Actor) -> Q:
+        # Experts see the assessments assigned to them, besides what their other roles show.
+        condition = super().scope_filter(actor)
+        if actor.has_role(Role.EXPERT) and not actor.whole_tenant:
+            # A subquery, not a join: a join would repeat an assessment once per assignment.
+            assigned = ExpertAssignment.objects.filter(expert_id=actor.user_id).values(
+                "assessment_id"
+            )
+            condition |= Q(pk__in=assigned)
+        return condition
 
     class Meta:
         verbose_name = _("assessment")
@@ -120,15 +135,28 @@ class ScoreEntry(TenantOwned):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="entries")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     rater_group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="+")
-    # None for values filled in by the system (the resident rating campaign).
+    # The person whose judgement this is. None where the group gives one collective value:
+    # the street office's organisation score (any of its assessors edits it), or the value
+    # the resident rating campaign fills in.
     rater = models.ForeignKey(
         "organizations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        "organizations.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     value = models.DecimalField(_("value"), **VALUE)
     comment = models.TextField(_("comment"), blank=True)
     evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("entered at"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # Bumped on every change: a save that names an older version is a conflict, not a
+    # silent overwrite of someone else's score.
+    version = models.PositiveIntegerField(default=1)
 
     scope_paths = ScopePaths(street="assessment__street_id")
 
@@ -156,4 +184,241 @@ class ScoreEntry(TenantOwned):
                 include=["value", "tenant"],
                 name="scoreentry_scoring_order",
             ),
+        ]
+
+
+class ExpertAssignment(TenantOwned):
+    """An expert scores only the assessments assigned to them."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="expert_assignments"
+    )
+    expert = models.ForeignKey("organizations.User", on_delete=models.PROTECT, related_name="+")
+
+    scope_paths = ScopePaths(street="assessment__street_id", secretary="assessment__secretary_id")
+
+    class Meta:
+        verbose_name = _("expert assignment")
+        verbose_name_plural = _("expert assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "expert"], name="expert_assigned_once")
+        ]
+
+
+class SelfEvaluation(TenantOwned):
+    """The secretary's self-evaluation (自评) and duty report (述职报告)."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="self_evaluation"
+    )
+    summary = models.TextField(_("self-evaluation"))
+    duty_report = models.TextField(_("duty report (述职报告)"))
+    attachment = models.FileField(_("attachment"), upload_to="duty-reports/%Y/%m/", blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    scope_paths = ScopePaths(street="assessment__street_id", secretary="assessment__secretary_id")
+
+    class Meta:
+        verbose_name = _("self-evaluation")
+        verbose_name_plural = _("self-evaluations")
+
+
+class AdjustmentRecord(TenantOwned):
+    """A bonus or deduction item applied to an assessment, with the evidence for it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="adjustments")
+    item = models.ForeignKey(
+        "indicators.AdjustmentItem", on_delete=models.PROTECT, related_name="+"
+    )
+    occurrences = models.PositiveSmallIntegerField(_("occurrences"), default=1)
+    note = models.TextField(_("what happened"))
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/")
+    created_by = models.ForeignKey("organizations.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    scope_paths = ScopePaths(street="assessment__street_id", secretary="assessment__secretary_id")
+
+    class Meta:
+        verbose_name = _("bonus or deduction")
+        verbose_name_plural = _("bonuses and deductions")
+        ordering = ["pk"]
+
+
+class VetoRecord(TenantOwned):
+    """A veto (一票否决) proposed with evidence; it counts only once a second person approves it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="vetoes")
+    item = models.ForeignKey("indicators.VetoItem", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        "organizations.User", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        "organizations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    scope_paths = ScopePaths(street="assessment__street_id", secretary="assessment__secretary_id")
+
+    class Meta:
+        verbose_name = _("veto")
+        verbose_name_plural = _("vetoes")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("proposed_by")),
+                name="veto_second_approver",
+                violation_error_message=_(
+                    "A veto is approved by someone other than who proposed it."
+                ),
+            )
+        ]
+
+
+class Result(TenantOwned):
+    """An assessment's result as the engine computed it from the stored entries."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="result")
+    street = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=2)
+    base_total = models.DecimalField(_("before adjustments"), max_digits=7, decimal_places=2)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    complete = models.BooleanField(_("complete"))
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    categories = models.JSONField(_("category subtotals"), default=dict)
+    missing = models.PositiveIntegerField(_("missing entries"), default=0)
+    rank_in_street = models.PositiveIntegerField(_("rank in street"), null=True, blank=True)
+    rank_in_tenant = models.PositiveIntegerField(_("rank in tenant"), null=True, blank=True)
+    pay_tier = models.PositiveSmallIntegerField(_("pay tier"), null=True, blank=True)
+    quota_review = models.BooleanField(_("优秀 quota tie, to review"), default=False)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    scope_paths = ScopePaths(street="street_id", secretary="assessment__secretary_id")
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        indexes = [models.Index(fields=["tenant", "street"])]
+
+
+class Appeal(TenantOwned):
+    """An appeal (申诉, 三审三改) against one indicator's score, reviewed at up to three levels."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under review")
+        UPHELD = "upheld", _("Upheld")
+        REJECTED = "rejected", _("Rejected")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="appeals")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    evidence = models.FileField(_("evidence"), upload_to="appeals/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    level = models.PositiveSmallIntegerField(_("review level"), default=1)
+    filed_by = models.ForeignKey("organizations.User", on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(default=timezone.now)
+
+    scope_paths = ScopePaths(street="assessment__street_id", secretary="assessment__secretary_id")
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["pk"]
+
+
+class AppealReview(TenantOwned):
+    class Decision(models.TextChoices):
+        UPHOLD = "uphold", _("Uphold and correct")
+        REJECT = "reject", _("Reject")
+        ESCALATE = "escalate", _("Send to the next level")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="reviews")
+    level = models.PositiveSmallIntegerField(_("level"))
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    note = models.TextField(_("reasoning"))
+    corrected_value = models.DecimalField(_("corrected value"), null=True, blank=True, **VALUE)
+    reviewer = models.ForeignKey("organizations.User", on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    scope_paths = ScopePaths(
+        street="appeal__assessment__street_id", secretary="appeal__assessment__secretary_id"
+    )
+
+    class Meta:
+        verbose_name = _("appeal review")
+        verbose_name_plural = _("appeal reviews")
+        ordering = ["level"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "level"], name="appeal_review_once_per_level")
+        ]
+
+
+class Rectification(TenantOwned):
+    """A problem to put right (整改 / 问题清单), with an owner, a deadline and evidence."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Marked done")
+        ACCEPTED = "accepted", _("Accepted")
+
+    street = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="rectifications")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="rectifications"
+    )
+    source = models.CharField(_("raised from"), max_length=20, default="assessment")
+    title = models.CharField(_("problem"), max_length=200)
+    description = models.TextField(_("details"), blank=True)
+    owner = models.ForeignKey(
+        "organizations.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    evidence = models.FileField(_("evidence"), upload_to="rectifications/%Y/%m/", blank=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    scope_paths = ScopePaths(street="street_id", community="community_id")
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["tenant", "street", "status"])]
+
+
+class JobProgress(TenantOwned):
+    """A background job's progress, for the progress bar (opening a cycle, recomputing)."""
+
+    key = models.CharField(max_length=100)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    finished = models.BooleanField(default=False)
+    message = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key"], name="job_progress_key_unique")
         ]

@@ -48,10 +48,64 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
             status=SpecialIndicatorChoice.Status.PROPOSED,
         )  # fmt: skip
         audit_record(tenant_id=tenant_id, actor=admin, action="probe")
+        workflow = _workflow_rows(tenant_id, assessment, indicator, admin, rater, secretary)
     return {
         "scheme": scheme,
         "cycle": cycle,
         "assessment": assessment,
         "entry": entry,
         "choice": choice,
+        **workflow,
     }
+
+
+def _workflow_rows(
+    tenant_id: int, assessment: Any, indicator: Any, admin: User, rater: User, secretary: User
+) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from assessments.models import (
+        AdjustmentRecord,
+        Appeal,
+        AppealReview,
+        ExpertAssignment,
+        JobProgress,
+        Rectification,
+        Result,
+        SelfEvaluation,
+        VetoRecord,
+    )  # fmt: skip
+    from indicators.models import AdjustmentItem, VetoItem
+
+    evidence = ContentFile(b"%PDF-1.4", name="evidence.pdf")
+    common = {"tenant_id": tenant_id, "assessment": assessment}
+    rows: dict[str, Any] = {
+        "assignment": ExpertAssignment.objects.create(**common, expert=rater),
+        "self_evaluation": SelfEvaluation.objects.create(**common, summary="自评", duty_report="述职"),
+        "adjustment": AdjustmentRecord.objects.create(
+            **common, item=AdjustmentItem.objects.filter(scheme=assessment.scheme).first(), note="表彰",
+            evidence=evidence, created_by=rater,
+        ),
+        "veto": VetoRecord.objects.create(
+            **common, item=VetoItem.objects.filter(scheme=assessment.scheme).first(), reason="事故", evidence=evidence,
+            proposed_by=rater,
+        ),
+        "result": Result.objects.create(
+            **common, street=assessment.street, total=Decimal(90), base_total=Decimal(90), complete=True
+        ),
+        "appeal": Appeal.objects.create(**common, indicator=indicator, reason="有误", filed_by=secretary),
+        "rectification": Rectification.objects.create(
+            tenant_id=tenant_id, street=assessment.street, community=assessment.community, assessment=assessment,
+            title="台账不全", owner=secretary, deadline=dt.date(2026, 12, 31),
+        ),
+        "job": JobProgress.objects.create(tenant_id=tenant_id, key=f"probe-{assessment.pk}", total=1),
+    }  # fmt: skip
+    rows["review"] = AppealReview.objects.create(
+        tenant_id=tenant_id,
+        appeal=rows["appeal"],
+        level=1,
+        decision="escalate",
+        note="复核",
+        reviewer=admin,
+    )
+    return rows

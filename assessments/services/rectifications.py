@@ -1,0 +1,119 @@
+"""Rectifications (整改 / 问题清单): raised, marked done with evidence, accepted or returned;
+open ones carry into the next cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Assessment, Rectification
+from assessments.services.common import audit
+from organizations.models import OrgUnit, User
+from organizations.tenancy import Actor, Role
+
+Status = Rectification.Status
+
+
+def _assessor_of(actor: Actor, street_id: int | None) -> bool:
+    return actor.has_role(Role.TENANT_ADMIN) or (
+        actor.has_role(Role.STREET_ASSESSOR) and street_id in actor.street_ids
+    )
+
+
+@transaction.atomic
+def rectification_raise(
+    *, actor: Actor, community: OrgUnit, title: str, deadline: dt.date, owner: User,
+    description: str = "", assessment: Assessment | None = None, source: str = "assessment",
+) -> Rectification:  # fmt: skip
+    if not _assessor_of(actor, community.parent_id):
+        raise PermissionDenied(
+            _("Only an assessor of the community's street raises rectifications.")
+        )
+    if owner.tenant_id != actor.tenant_id:
+        raise ValidationError({"owner": _("The owner belongs to another tenant.")})
+    if not title.strip():
+        raise ValidationError({"title": _("Describe the problem.")})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    item = Rectification(
+        tenant_id=actor.tenant_id, street=community.parent, community=community, assessment=assessment,
+        source=source, title=title, description=description, owner=owner, deadline=deadline,
+    )  # fmt: skip
+    item.save()
+    audit(
+        actor,
+        actor.tenant_id,
+        "rectification.raise",
+        item,
+        after={"title": title, "deadline": deadline},
+    )
+    return item
+
+
+@transaction.atomic
+def rectification_mark_done(
+    *, actor: Actor, item: Rectification, note: str, evidence: "UploadedFile[bytes] | None"
+) -> Rectification:
+    if item.owner_id != actor.user_id and not _assessor_of(actor, item.street_id):
+        raise PermissionDenied(_("Only the owner marks a rectification done."))
+    if item.status != Status.OPEN:
+        raise ValidationError(_("Only an open rectification can be marked done."))
+    if evidence is None:
+        raise ValidationError({"evidence": _("Attach evidence of what was done, e.g. a photo.")})
+    item.status, item.done_note, item.evidence = Status.DONE, note, evidence
+    item.save()
+    audit(actor, item.tenant_id, "rectification.done", item, after={"note": note})
+    return item
+
+
+@transaction.atomic
+def rectification_review(
+    *, actor: Actor, item: Rectification, accept: bool, note: str = ""
+) -> Rectification:
+    """The assessor accepts the work or returns it to the owner."""
+    if not _assessor_of(actor, item.street_id):
+        raise PermissionDenied(
+            _("Only an assessor of the street accepts or returns rectifications.")
+        )
+    if item.status != Status.DONE:
+        raise ValidationError(_("Only a rectification marked done can be accepted or returned."))
+    item.status = Status.ACCEPTED if accept else Status.OPEN
+    item.closed_at = timezone.now() if accept else None
+    item.save()
+    audit(
+        actor,
+        item.tenant_id,
+        "rectification.accept" if accept else "rectification.return",
+        item,
+        after={"note": note},
+    )
+    return item
+
+
+@transaction.atomic
+def rectifications_carry_over(
+    *, actor: Actor, from_assessments: list[Assessment], to_assessments: list[Assessment]
+) -> int:
+    """Open rectifications of a cycle follow their community into the next cycle's assessment."""
+    target = {a.community_id: a for a in to_assessments}
+    moved = 0
+    for item in Rectification.objects.filter(
+        assessment__in=from_assessments, status__in=[Status.OPEN, Status.DONE]
+    ):
+        next_assessment = target.get(item.community_id)
+        if next_assessment is None:
+            continue
+        item.assessment = next_assessment
+        item.save(update_fields=["assessment"])
+        moved += 1
+    return moved
+
+
+def overdue(items: list[Rectification]) -> list[Rectification]:
+    today = timezone.localdate()
+    return [item for item in items if item.status != Status.ACCEPTED and item.deadline < today]

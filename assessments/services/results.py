@@ -1,0 +1,129 @@
+"""Results: the engine over the stored entries, ranks in street and tenant, pay tiers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import AdjustmentRecord, Assessment, Cycle, Result, VetoRecord
+from assessments.selectors import subject_inputs, subject_inputs_for_totals
+from indicators import engine
+from indicators.models import SpecialIndicatorChoice
+from indicators.selectors import scheme_spec
+
+
+def _with_adjustments(
+    subjects: list[engine.SubjectInput], assessments: list[Assessment]
+) -> list[engine.SubjectInput]:
+    ids = [a.pk for a in assessments]
+    adjustments: dict[int, list[engine.AdjustmentInput]] = defaultdict(list)
+    for record in AdjustmentRecord.objects.filter(assessment_id__in=ids).select_related("item"):
+        adjustments[record.assessment_id].append(
+            engine.AdjustmentInput(record.pk, record.item.code, record.occurrences)
+        )
+    vetoes: dict[int, list[engine.VetoInput]] = defaultdict(list)
+    approved = VetoRecord.objects.filter(
+        assessment_id__in=ids, status=VetoRecord.Status.APPROVED
+    ).select_related("item")
+    for veto in approved:
+        vetoes[veto.assessment_id].append(engine.VetoInput(veto.pk, veto.item.code))
+    return [
+        engine.SubjectInput(
+            subject_id=s.subject_id,
+            community_type=s.community_type,
+            career_stage=s.career_stage,
+            entries=s.entries,
+            entry_groups=s.entry_groups,
+            adjustments=tuple(adjustments.get(int(s.subject_id), ())),
+            vetoes=tuple(vetoes.get(int(s.subject_id), ())),
+        )
+        for s in subjects
+    ]
+
+
+def _special_choices(scheme_id: int, community_ids: list[int]) -> dict[int, frozenset[str]]:
+    """Each community's approved picks from the scheme's special-indicator pool."""
+    chosen: dict[int, set[str]] = defaultdict(set)
+    picks = SpecialIndicatorChoice.objects.filter(
+        scheme_id=scheme_id,
+        community_id__in=community_ids,
+        status="approved",
+        indicator__isnull=False,
+    ).values_list("community_id", "indicator__code")
+    for community_id, code in picks:
+        chosen[community_id].add(code)
+    return {community_id: frozenset(codes) for community_id, codes in chosen.items()}
+
+
+def _compiled(assessment: Assessment) -> engine.CompiledScheme:
+    chosen = _special_choices(assessment.scheme_id, [assessment.community_id]).get(
+        assessment.community_id
+    )
+    return engine.compile_scheme(scheme_spec(scheme=assessment.scheme, special_codes=chosen))
+
+
+def compute_result(assessment: Assessment, *, explain: bool = True) -> engine.Result:
+    """One assessment's result with its explanation (for the scorecard and publishing)."""
+    subject = _with_adjustments(subject_inputs([assessment]), [assessment])[0]
+    return engine.score(_compiled(assessment), subject, explain=explain)
+
+
+@transaction.atomic
+def recompute_cycle(*, cycle_id: int) -> int:
+    """Score every assessment of a cycle and store results, ranks and pay tiers. Idempotent:
+    running it twice stores the same rows."""
+    cycle = Cycle.objects.select_related("scheme").get(pk=cycle_id)
+    assessments = list(
+        Assessment.objects.filter(cycle=cycle).select_related("scheme").order_by("pk")
+    )
+    if not assessments:
+        return 0
+    subjects = _with_adjustments(subject_inputs_for_totals(assessments), assessments)
+    by_pk = {a.pk: a for a in assessments}
+    # One compiled scheme per distinct set of special-indicator picks (most share one).
+    choices = _special_choices(cycle.scheme_id, [a.community_id for a in assessments])
+    compiled: dict[frozenset[str] | None, engine.CompiledScheme] = {}
+    scored = {}
+    for subject in subjects:
+        picks = choices.get(by_pk[int(subject.subject_id)].community_id)
+        if picks not in compiled:
+            compiled[picks] = engine.compile_scheme(
+                scheme_spec(scheme=cycle.scheme, special_codes=picks)
+            )
+        scored[int(subject.subject_id)] = engine.score(compiled[picks], subject, explain=False)
+    ranked_tenant = {int(r.result.subject_id): r for r in engine.rank(scored.values())}
+    street_ranks: dict[int, int] = {}
+    by_street: dict[int, list[engine.Result]] = defaultdict(list)
+    for pk, result in scored.items():
+        by_street[by_pk[pk].street_id].append(result)
+    for results in by_street.values():
+        for ranked in engine.rank(results):
+            street_ranks[int(ranked.result.subject_id)] = ranked.rank
+    tenant_ranked = list(ranked_tenant.values())
+    quota = cycle.scheme.excellent_quota_percent
+    if quota:
+        tenant_ranked = engine.apply_excellent_quota(tenant_ranked, Decimal(quota))
+    shares = cycle.scheme.pay_tier_shares
+    if shares:
+        tenant_ranked = engine.forced_distribution(tenant_ranked, shares)
+    now = timezone.now()
+    for ranked in tenant_ranked:
+        pk = int(ranked.result.subject_id)
+        result = ranked.result
+        grade = ranked.grade
+        Result.objects.update_or_create(
+            assessment_id=pk,
+            defaults={
+                "tenant_id": cycle.tenant_id, "street_id": by_pk[pk].street_id, "total": result.total,
+                "base_total": engine.to_cents(result.base_total), "grade": str(grade) if grade else "",
+                "complete": result.complete, "vetoed": result.vetoed, "missing": len(result.missing),
+                "categories": {c.code: str(engine.to_cents(c.subtotal)) for c in result.categories},
+                "rank_in_street": street_ranks[pk], "rank_in_tenant": ranked.rank,
+                "pay_tier": ranked.tier, "quota_review": ranked.needs_review,
+                "computed_at": now,
+            },
+        )  # fmt: skip
+    return len(tenant_ranked)

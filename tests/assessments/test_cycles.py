@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from assessments import services
+from assessments.models import Assessment, JobProgress
+from assessments.services.cycles import INLINE_OPEN_LIMIT
+from organizations.selectors import actor_for_user
+from tests import factories as f
+from tests.assessments.workflow import published_scheme
+
+
+def test_opening_a_big_cycle_runs_as_a_job_with_progress(
+    cast, as_tenant, django_capture_on_commit_callbacks
+):
+    with as_tenant(cast.tenant_a):
+        for n in range(INLINE_OPEN_LIMIT):
+            f.SecretaryFactory(
+                tenant=cast.tenant_a,
+                community=f.CommunityFactory(
+                    tenant=cast.tenant_a, parent=cast.street_a2, code=f"big{n}"
+                ),
+            )
+        scheme = published_scheme(cast)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            cycle = services.cycle_open(
+                actor=actor_for_user(cast.admin), kind="quarterly", year=2026, quarter=4, scheme=scheme,
+                starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 31),
+            )  # fmt: skip
+        progress = JobProgress.objects.get(key=f"cycle-open-{cycle.pk}")
+        assert (progress.done, progress.total, progress.finished) == (
+            0,
+            INLINE_OPEN_LIMIT + 2,
+            False,
+        )
+        assert not Assessment.objects.filter(cycle=cycle).exists()  # nothing until the job runs
+        for callback in callbacks:
+            callback()
+        progress.refresh_from_db()
+        assert (progress.done, progress.finished) == (INLINE_OPEN_LIMIT + 2, True)
+        assert Assessment.objects.filter(cycle=cycle).count() == INLINE_OPEN_LIMIT + 2
+        # Running the job again creates nothing twice.
+        assert services.create_assessments(cycle_id=cycle.pk) == 0
+
+
+def test_a_cycle_needs_a_published_scheme(cast, as_tenant):
+    from indicators import services as scheme_services
+    from tests.assessments.workflow import three_group_document
+
+    with as_tenant(cast.tenant_a):
+        draft = scheme_services.scheme_create_from_document(
+            actor=actor_for_user(cast.admin), document=three_group_document()
+        )
+        with pytest.raises(ValidationError):
+            services.cycle_open(
+                actor=actor_for_user(cast.admin), kind="quarterly", year=2026, quarter=1, scheme=draft,
+                starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 3, 31),
+            )  # fmt: skip
+        assert not Assessment.objects.exists()
