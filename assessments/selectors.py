@@ -81,6 +81,7 @@ _TOTALS_SQL = """
            string_agg(vals, ',')
     FROM runs
     GROUP BY assessment_id
+    ORDER BY assessment_id
 """
 
 
@@ -89,9 +90,12 @@ def _value_runs_postgres(
 ) -> Iterator[tuple[int, list[tuple[int, int, tuple[Decimal, ...]]]]]:
     memo = _DecimalMemo()
     layouts: dict[str, list[tuple[int, int, int, int]]] = {}
-    with connection.cursor() as cursor:
+    # A server-side cursor: rows arrive while the database is still aggregating the next
+    # ones, so parsing and scoring here overlap with the work there.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(_TOTALS_SQL, [assessment_ids])
-        for assessment_id, keys, text in cursor.fetchall():
+        rows = (row for batch in iter(lambda: cursor.fetchmany(200), []) for row in batch)
+        for assessment_id, keys, text in rows:
             layout = layouts.get(keys)
             if layout is None:
                 layout, start = [], 0
@@ -115,30 +119,31 @@ def _value_runs_portable(
     yield from by_assessment.items()
 
 
-def subject_inputs_for_totals(assessments: Iterable[Assessment]) -> list[engine.SubjectInput]:
-    """Engine inputs without entry references, for totals in bulk (recompute, ranking).
+def subject_inputs_for_totals(assessments: Iterable[Assessment]) -> Iterator[engine.SubjectInput]:
+    """Engine inputs without entry references, for totals in bulk (recompute, ranking),
+    yielded as they arrive so that the caller scores one while the next is read.
 
     Scores exactly like ``subject_inputs``; the explanation of a single assessment uses that
-    one, which keeps every entry's id and rater.
+    one, which keeps every entry's id and rater. Assessments with no entries come last.
     """
-    assessments = list(assessments)
-    if not assessments:
-        return []
-    indicator_codes, group_codes = _codes({a.scheme_id for a in assessments})
-    ids = [a.pk for a in assessments]
+    by_pk = {a.pk: a for a in assessments}
+    if not by_pk:
+        return
+    indicator_codes, group_codes = _codes({a.scheme_id for a in by_pk.values()})
+    ids = list(by_pk)
     runs = (
         _value_runs_postgres(ids)
         if connection.vendor == "postgresql"
         else _value_runs_portable(ids)
     )
-    groups = {
-        assessment_id: tuple(
+    for assessment_id, items in runs:
+        groups = tuple(
             engine.EntryGroupInput(indicator_codes[i], group_codes[g], (), (), values)
             for i, g, values in items
         )
-        for assessment_id, items in runs
-    }
-    return [_subject(a, groups.get(a.pk, ())) for a in assessments]
+        yield _subject(by_pk.pop(assessment_id), groups)
+    for assessment in by_pk.values():
+        yield _subject(assessment, ())
 
 
 def _codes(scheme_ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:

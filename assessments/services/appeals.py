@@ -32,7 +32,7 @@ def appeal_file(
     assessment: Assessment,
     indicator: Indicator,
     reason: str,
-    evidence: "UploadedFile[bytes] | None" = None,
+    evidence: UploadedFile[bytes] | None = None,
 ) -> Appeal:
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if current.secretary_id not in actor.secretary_ids:

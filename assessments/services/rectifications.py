@@ -57,7 +57,7 @@ def rectification_raise(
 
 @transaction.atomic
 def rectification_mark_done(
-    *, actor: Actor, item: Rectification, note: str, evidence: "UploadedFile[bytes] | None"
+    *, actor: Actor, item: Rectification, note: str, evidence: UploadedFile[bytes] | None
 ) -> Rectification:
     if item.owner_id != actor.user_id and not _assessor_of(actor, item.street_id):
         raise PermissionDenied(_("Only the owner marks a rectification done."))

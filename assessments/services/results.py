@@ -81,7 +81,7 @@ def recompute_cycle(*, cycle_id: int) -> int:
     )
     if not assessments:
         return 0
-    subjects = _with_adjustments(subject_inputs_for_totals(assessments), assessments)
+    subjects = _with_adjustments(list(subject_inputs_for_totals(assessments)), assessments)
     by_pk = {a.pk: a for a in assessments}
     # One compiled scheme per distinct set of special-indicator picks (most share one).
     choices = _special_choices(cycle.scheme_id, [a.community_id for a in assessments])

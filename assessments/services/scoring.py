@@ -62,7 +62,7 @@ def entry_save(
     rater_group: RaterGroup,
     value: Decimal,
     comment: str = "",
-    evidence: "UploadedFile[bytes] | None" = None,
+    evidence: UploadedFile[bytes] | None = None,
     expected_version: int | None = None,
 ) -> ScoreEntry:
     """Save one rater's value. ``expected_version`` is the version the caller loaded (None
@@ -175,7 +175,7 @@ def adjustment_add(
     item: AdjustmentItem,
     occurrences: int,
     note: str,
-    evidence: "UploadedFile[bytes] | None",
+    evidence: UploadedFile[bytes] | None,
 ) -> AdjustmentRecord:
     current = _require_scoring(assessment, actor)
     if item.scheme_id != current.scheme_id:
@@ -209,7 +209,7 @@ def veto_propose(
     assessment: Assessment,
     item: VetoItem,
     reason: str,
-    evidence: "UploadedFile[bytes] | None",
+    evidence: UploadedFile[bytes] | None,
 ) -> VetoRecord:
     current = _require_scoring(assessment, actor)
     if item.scheme_id != current.scheme_id:
