@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from assessments.api import views as assessment_api
 from indicators.api import views as indicator_api
 from organizations import views as org_views
 from organizations.api import views as org_api
@@ -28,6 +29,13 @@ router.register("scheme-vetoes", indicator_api.VetoItemViewSet, basename="scheme
 router.register(
     "special-indicators", indicator_api.SpecialChoiceViewSet, basename="special-indicator"
 )
+router.register("cycles", assessment_api.CycleViewSet, basename="cycle")
+router.register("assessments", assessment_api.AssessmentViewSet, basename="assessment")
+router.register("score-entries", assessment_api.ScoreEntryViewSet, basename="score-entry")
+router.register("adjustments", assessment_api.AdjustmentViewSet, basename="adjustment")
+router.register("vetoes", assessment_api.VetoViewSet, basename="veto")
+router.register("appeals", assessment_api.AppealViewSet, basename="appeal")
+router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
 
 api_urlpatterns = [
     path("", include(router.urls)),

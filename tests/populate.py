@@ -93,7 +93,7 @@ def _workflow_rows(
         "result": Result.objects.create(
             **common, street=assessment.street, total=Decimal(90), base_total=Decimal(90), complete=True
         ),
-        "appeal": Appeal.objects.create(**common, indicator=indicator, reason="有误", filed_by=secretary),
+        "appeal": Appeal.objects.create(**common, indicator=indicator, reason="有误", filed_by=secretary, level=2),
         "rectification": Rectification.objects.create(
             tenant_id=tenant_id, street=assessment.street, community=assessment.community, assessment=assessment,
             title="台账不全", owner=secretary, deadline=dt.date(2026, 12, 31),

@@ -112,7 +112,7 @@ def appeal_review(
         tenant_id=appeal.tenant_id, appeal=appeal, level=appeal.level, decision=decision, note=note,
         corrected_value=corrected_value, reviewer_id=actor.user_id,
     )  # fmt: skip
-    review.full_clean(exclude=["appeal", "tenant"])
+    review.full_clean(exclude=["tenant"])
     review.save()
     if decision == Decision.ESCALATE:
         appeal.level += 1

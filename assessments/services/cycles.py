@@ -180,10 +180,14 @@ def _check_publishable(assessment: Assessment) -> None:
         )
     if assessment.vetoes.filter(status="proposed").exists():
         raise ValidationError(_("A proposed veto awaits its second approver."))
-    if not Result.objects.filter(assessment=assessment).exists():
-        from assessments.services.results import recompute_cycle
+    from assessments.services.results import recompute_cycle
+    from assessments.tasks import recompute_cycle_results
 
+    # A published result is never shown without a stored row; the cycle's other results
+    # (whose ranks this one may move) are refreshed once this commits.
+    if not Result.objects.filter(assessment=assessment).exists():
         recompute_cycle(cycle_id=assessment.cycle_id)
+    recompute_cycle_results.delay_on_commit(assessment.tenant_id, assessment.cycle_id)
 
 
 @transaction.atomic

@@ -45,7 +45,10 @@ def _check_value(indicator: Indicator, value: Decimal) -> None:
     if method in (Indicator.Method.QUALITATIVE, Indicator.Method.RESIDENT_RATING):
         if value > 100:
             raise ValidationError(
-                {"value": _("%(value)s is above the maximum of 100%%.") % {"value": value}}
+                {
+                    "value": _("%(value)s is above the maximum of 100%%.")
+                    % {"value": f"{value.normalize():f}"}
+                }
             )
         if value < 0:
             raise ValidationError({"value": _("A score cannot be below 0.")})

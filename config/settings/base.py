@@ -150,6 +150,7 @@ SPECTACULAR_SETTINGS = {
         "OrgUnitKindEnum": "organizations.models.OrgUnit.Kind",
         "RaterGroupKindEnum": "indicators.models.RaterGroup.Kind",
         "AdjustmentKindEnum": "indicators.models.AdjustmentItem.Kind",
+        "CareerStageEnum": "organizations.models.CareerStage",
     },
 }
 

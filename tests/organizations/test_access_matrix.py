@@ -79,6 +79,9 @@ PAGE_WRITE_OBJECT = {"anon": 302, "admin_b": 404, "*": 403}
 API_TENANT_OBJECT = {"anon": 403, "admin_b": 404, "*": 200}
 # Admin-only writes to an object of tenant A (the admin's own status is given per route).
 API_WRITE_OBJECT = {"anon": 403, "admin_b": 404, "*": 403}
+# Rows of the probed assessment (a11, street a1, the cast's secretary): its street's
+# assessor, the secretary, admins and leaders see them; the unassigned expert does not.
+API_ASSESSMENT_OBJECT = {"anon": 403, "expert": 404, "admin_b": 404, "*": 200}
 
 MATRIX: dict[str, Probe] = {
     "home": Probe("get", lambda c: reverse("home"), {"anon": 302, "*": 200}),
@@ -308,6 +311,114 @@ MATRIX: dict[str, Probe] = {
         )
     },
     "swagger-ui": Probe("get", lambda c: reverse("swagger-ui"), API_ALL),
+    # The assessment workflow. The probed assessment is a draft in a11 (street a1) of the
+    # cast's secretary; the cast's expert is not assigned to it. Write probes carry bodies
+    # the services refuse where the caller is allowed, so the status shows the scope layer.
+    "cycle-list": Probe("get", lambda w: reverse("cycle-list"), API_ALL),
+    "cycle-detail": Probe(
+        "get", lambda w: reverse("cycle-detail", args=[w.a["cycle"].pk]), API_TENANT_OBJECT
+    ),
+    "assessment-list": Probe("get", lambda w: reverse("assessment-list"), API_ALL),
+    **{
+        f"assessment-{route}": Probe(
+            "get",
+            lambda w, route=route: reverse(f"assessment-{route}", args=[w.a["assessment"].pk]),
+            API_ASSESSMENT_OBJECT,
+        )
+        for route in ("detail", "result")
+    },
+    "assessment-what-if": Probe(
+        "post",
+        lambda w: reverse("assessment-what-if", args=[w.a["assessment"].pk]),
+        API_ASSESSMENT_OBJECT,
+        {"values": {}},
+        "json",
+    ),
+    # draft → self-evaluation is the assessors' step; the secretary's role lets them try.
+    "assessment-transition": Probe(
+        "post",
+        lambda w: reverse("assessment-transition", args=[w.a["assessment"].pk]),
+        {"admin": 200, "assessor": 200, **API_WRITE_OBJECT},
+        {"to_state": "self_evaluation"},
+        "json",
+    ),
+    # Only the assessed secretary submits, and not while the assessment is a draft.
+    "assessment-self-evaluation": Probe(
+        "post",
+        lambda w: reverse("assessment-self-evaluation", args=[w.a["assessment"].pk]),
+        {"secretary": 400, **API_WRITE_OBJECT},
+        {"summary": "自评", "duty_report": "述职"},
+        "json",
+    ),
+    # No expert named: refused by the body, after the role and the scope.
+    "assessment-assign-expert": Probe(
+        "post",
+        lambda w: reverse("assessment-assign-expert", args=[w.a["assessment"].pk]),
+        {"admin": 400, "assessor": 400, "secretary": 400, **API_WRITE_OBJECT},
+        {},
+        "json",
+    ),
+    # Individual raters' scores: never for a secretary or a leader.
+    "score-entry-list": Probe(
+        "get",
+        lambda w: reverse("score-entry-list"),
+        {"anon": 403, "leader": 403, "secretary": 403, "*": 200},
+    ),
+    "score-entry-detail": Probe(
+        "get",
+        lambda w: reverse("score-entry-detail", args=[w.a["entry"].pk]),
+        {"anon": 403, "leader": 403, "secretary": 403, "expert": 404, "admin_b": 404, "*": 200},
+    ),
+    **{
+        f"{route}-list": Probe("get", lambda w, route=route: reverse(f"{route}-list"), API_ALL)
+        for route in ("adjustment", "veto", "appeal", "rectification")
+    },
+    **{
+        f"{route}-detail": Probe(
+            "get",
+            lambda w, route=route, key=key: reverse(f"{route}-detail", args=[w.a[key].pk]),
+            API_ASSESSMENT_OBJECT,
+        )
+        for route, key in (
+            ("adjustment", "adjustment"),
+            ("veto", "veto"),
+            ("appeal", "appeal"),
+            ("rectification", "rectification"),
+        )
+    },
+    # Proposed by the assessor: a second person (the admin) decides it.
+    "veto-decide": Probe(
+        "post",
+        lambda w: reverse("veto-decide", args=[w.a["veto"].pk]),
+        {"admin": 200, "assessor": 400, **API_WRITE_OBJECT},
+        {"approve": True},
+        "json",
+    ),
+    # At level 1 the street's assessors review; a blank note is refused by the service.
+    "appeal-review": Probe(
+        "post",
+        # The populated appeal is at level two (tenant admins): the admin gets to the
+        # blank-note check, everyone else is refused before it.
+        lambda w: reverse("appeal-review", args=[w.a["appeal"].pk]),
+        {"admin": 400, **API_WRITE_OBJECT},
+        {"decision": "reject", "note": ""},
+        "json",
+    ),
+    # Owned by the secretary: marked done only with evidence (none sent here).
+    "rectification-done": Probe(
+        "post",
+        lambda w: reverse("rectification-done", args=[w.a["rectification"].pk]),
+        {"admin": 400, "assessor": 400, "secretary": 400, **API_WRITE_OBJECT},
+        {"note": "已整改"},
+    ),
+    # Still open: nothing to accept yet; the secretary may not judge their own work.
+    "rectification-review": Probe(
+        "post",
+        lambda w: reverse("rectification-review", args=[w.a["rectification"].pk]),
+        {"admin": 400, "assessor": 400, **API_WRITE_OBJECT},
+        {"accept": True},
+        "json",
+    ),
 }
 
 # Routes that are not the project's own pages (Django's admin has its own staff login).

@@ -1,0 +1,1 @@
+"""The REST API of the assessment workflow: cycles, assessments, scores, appeals, rectifications."""
