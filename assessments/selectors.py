@@ -85,11 +85,25 @@ _TOTALS_SQL = """
 """
 
 
-def _value_runs_postgres(
-    assessment_ids: list[int],
-) -> Iterator[tuple[int, list[tuple[int, int, tuple[Decimal, ...]]]]]:
+Groups = tuple[engine.EntryGroupInput, ...]
+_NO_REFS: tuple[()] = ()
+
+
+def _group(indicator: str, group: str, values: tuple[Decimal, ...]) -> engine.EntryGroupInput:
+    # tuple.__new__ straight away: the NamedTuple's own constructor is a Python function,
+    # and a city-wide recompute builds 658,000 of these.
+    return tuple.__new__(engine.EntryGroupInput, (indicator, group, _NO_REFS, _NO_REFS, values))  # type: ignore[type-var,arg-type]
+
+
+def _groups_postgres(
+    assessment_ids: list[int], codes: tuple[dict[int, str], dict[int, str]]
+) -> Iterator[tuple[int, Groups]]:
+    indicator_codes, group_codes = codes
     memo = _DecimalMemo()
-    layouts: dict[str, list[tuple[int, int, int, int]]] = {}
+    new, group_input = tuple.__new__, engine.EntryGroupInput  # see _group
+    # The (indicator, group, count) runs are usually the same for every assessment: each
+    # distinct layout is parsed, and its codes looked up, once.
+    layouts: dict[str, list[tuple[str, str, int, int]]] = {}
     # A server-side cursor: rows arrive while the database is still aggregating the next
     # ones, so parsing and scoring here overlap with the work there.
     with connection.chunked_cursor() as cursor:
@@ -101,22 +115,32 @@ def _value_runs_postgres(
                 layout, start = [], 0
                 for key in keys.split(","):
                     indicator, group, count = (int(part) for part in key.split(":"))
-                    layout.append((indicator, group, start, start + count))
+                    layout.append(
+                        (indicator_codes[indicator], group_codes[group], start, start + count)
+                    )
                     start += count
                 layouts[keys] = layout
-            values = list(map(memo.__getitem__, text.split(",")))
-            yield assessment_id, [(i, g, tuple(values[a:b])) for i, g, a, b in layout]
+            # Slices of a tuple are tuples: one allocation per group, not two.
+            values = tuple(map(memo.__getitem__, text.split(",")))
+            yield (
+                assessment_id,
+                tuple([new(group_input, (i, g, (), (), values[a:b])) for i, g, a, b in layout]),
+            )
 
 
-def _value_runs_portable(
-    assessment_ids: list[int],
-) -> Iterator[tuple[int, list[tuple[int, int, tuple[Decimal, ...]]]]]:
-    by_assessment: dict[int, list[tuple[int, int, tuple[Decimal, ...]]]] = defaultdict(list)
+def _groups_portable(
+    assessment_ids: list[int], codes: tuple[dict[int, str], dict[int, str]]
+) -> Iterator[tuple[int, Groups]]:
+    indicator_codes, group_codes = codes
+    by_assessment: dict[int, list[engine.EntryGroupInput]] = defaultdict(list)
     for assessment_id, indicator_id, group_id, _ids, _raters, values in _entry_rows_portable(
         assessment_ids
     ):
-        by_assessment[assessment_id].append((indicator_id, group_id, tuple(values)))
-    yield from by_assessment.items()
+        by_assessment[assessment_id].append(
+            _group(indicator_codes[indicator_id], group_codes[group_id], tuple(values))
+        )
+    for assessment_id, groups in by_assessment.items():
+        yield assessment_id, tuple(groups)
 
 
 def subject_inputs_for_totals(assessments: Iterable[Assessment]) -> Iterator[engine.SubjectInput]:
@@ -129,18 +153,14 @@ def subject_inputs_for_totals(assessments: Iterable[Assessment]) -> Iterator[eng
     by_pk = {a.pk: a for a in assessments}
     if not by_pk:
         return
-    indicator_codes, group_codes = _codes({a.scheme_id for a in by_pk.values()})
+    codes = _codes({a.scheme_id for a in by_pk.values()})
     ids = list(by_pk)
     runs = (
-        _value_runs_postgres(ids)
+        _groups_postgres(ids, codes)
         if connection.vendor == "postgresql"
-        else _value_runs_portable(ids)
+        else _groups_portable(ids, codes)
     )
-    for assessment_id, items in runs:
-        groups = tuple(
-            engine.EntryGroupInput(indicator_codes[i], group_codes[g], (), (), values)
-            for i, g, values in items
-        )
+    for assessment_id, groups in runs:
         yield _subject(by_pk.pop(assessment_id), groups)
     for assessment in by_pk.values():
         yield _subject(assessment, ())

@@ -3,7 +3,6 @@ base, validate with a serializer and call a service; the services decide who may
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -30,10 +29,9 @@ from assessments.models import (
     ScoreEntry,
     VetoRecord,
 )
-from assessments.selectors import assessment_list_for_actor, subject_inputs
+from assessments.selectors import assessment_list_for_actor
 
 # What-if scoring needs these until the results service offers it (see _what_if).
-from assessments.services.results import _compiled, _with_adjustments
 from indicators import engine
 from indicators.api.serializers import DecisionSerializer
 from indicators.models import Indicator
@@ -102,22 +100,6 @@ class AssessmentFilter(django_filters.FilterSet):
 def _without_entries(node: dict[str, Any]) -> dict[str, Any]:
     children = [_without_entries(c) for c in node["children"] if c["kind"] != "entry"]
     return {**node, "children": children}
-
-
-def _what_if(assessment: Assessment, values: dict[str, Decimal]) -> engine.Result:
-    """The result with ``values`` in place of every entry of those indicators; saves nothing.
-
-    Built from the results service's own helpers so that it scores exactly like
-    ``compute_result``. It belongs in assessments/services/results.py, next to them.
-    """
-    subject = _with_adjustments(subject_inputs([assessment]), [assessment])[0]
-    groups = tuple(
-        replace(g, values=(values[g.indicator_code],) * len(g.values))
-        if g.indicator_code in values
-        else g
-        for g in subject.entry_groups
-    )
-    return engine.score(_compiled(assessment), replace(subject, entry_groups=groups), explain=False)
 
 
 def _rank_among_stored(assessment: Assessment, result: engine.Result) -> tuple[int, int]:
@@ -206,7 +188,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Workf
         if unknown := sorted(set(values) - known):
             message = _("Unknown indicator: %(code)s.") % {"code": ", ".join(unknown)}
             raise serializers.ValidationError({"values": [message]})
-        result = _what_if(assessment, values)
+        result = services.what_if_result(assessment, values)
         rank, ranked = _rank_among_stored(assessment, result)
         grade = result.grade
         report = {

@@ -15,7 +15,7 @@ from assessments.services.rectifications import (
     rectification_review,
     rectifications_carry_over,
 )
-from assessments.services.results import compute_result, recompute_cycle
+from assessments.services.results import compute_result, recompute_cycle, what_if_result
 from assessments.services.scoring import (
     EntryConflict,
     adjustment_add,
@@ -43,4 +43,5 @@ __all__ = [
     "self_evaluation_submit",
     "veto_decide",
     "veto_propose",
+    "what_if_result",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -127,3 +128,15 @@ def recompute_cycle(*, cycle_id: int) -> int:
             },
         )  # fmt: skip
     return len(tenant_ranked)
+
+
+def what_if_result(assessment: Assessment, values: dict[str, Decimal]) -> engine.Result:
+    """The result with ``values`` in place of every entry of those indicators; saves nothing."""
+    subject = _with_adjustments(subject_inputs([assessment]), [assessment])[0]
+    groups = tuple(
+        g._replace(values=(values[g.indicator_code],) * len(g.values))
+        if g.indicator_code in values
+        else g
+        for g in subject.entry_groups
+    )
+    return engine.score(_compiled(assessment), replace(subject, entry_groups=groups), explain=False)
