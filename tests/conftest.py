@@ -47,7 +47,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if REQUIRE_SERVICES:
         # In CI a skipped service test would hide a broken wall: it must fail instead.
         pytest.fail(f"{reason} (KAOPING_REQUIRE_SERVICES=1: this test may not skip)", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason=reason)
 
 
 @pytest.fixture(autouse=True)
