@@ -52,6 +52,7 @@ urlpatterns = [
     path("healthz", org_views.healthz, name="healthz"),
     path("org/", include("organizations.urls")),
     path("schemes/", include("indicators.urls")),
+    path("assessments/", include("assessments.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -421,6 +421,24 @@ MATRIX: dict[str, Probe] = {
     ),
 }
 
+
+def _merge_rows() -> None:
+    """Rows kept beside the pages they probe (``tests/<app>/matrix_*.py`` with ``ROWS``)."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    for module in pkgutil.walk_packages(tests.__path__, "tests."):
+        if module.name.rsplit(".", 1)[-1].startswith("matrix_"):
+            rows = importlib.import_module(module.name).ROWS
+            overlap = set(rows) & set(MATRIX)
+            assert not overlap, f"{module.name} repeats rows: {overlap}"
+            MATRIX.update(rows)
+
+
+_merge_rows()
+
 # Routes that are not the project's own pages (Django's admin has its own staff login).
 EXEMPT_NAMESPACES = {"admin"}
 

@@ -1,0 +1,5 @@
+from assessments.views import grid, scorecard
+
+app_name = "assessments"
+
+urlpatterns = [*grid.urlpatterns, *scorecard.urlpatterns]
