@@ -18,6 +18,7 @@ NAV: list[tuple[Any, str, str, frozenset[Role]]] = [
         "diagram-3",
         frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR}),
     ),
+    (_("Assessments"), "assessments:list", "clipboard-data", frozenset(Role)),
     (_("Indicator schemes"), "indicators:list", "list-check", frozenset(Role)),
     (_("Users and roles"), "organizations:users", "people", frozenset({Role.TENANT_ADMIN})),
 ]

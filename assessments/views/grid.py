@@ -1,3 +1,396 @@
-from django.urls import URLPattern
+"""The street assessor's pages: the assessment list, the scoring grid (indicators × the rater
+groups the actor may rate), saving one cell, state transitions, bonuses/deductions and vetoes.
 
-urlpatterns: list[URLPattern] = []
+Every assessment is fetched through ``assessment_list_for_actor``: outside the actor's scope
+it answers 404 exactly as a missing one. The services decide who may write what."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import services
+from assessments.models import Assessment, Cycle, ExpertAssignment, ScoreEntry, VetoRecord
+from assessments.selectors import assessment_list_for_actor
+from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
+from organizations.decorators import role_required
+from organizations.selectors import get_scoped_or_404
+from organizations.tenancy import Actor, Role
+
+PAGE_SIZE = 25
+ASSESSORS = (Role.TENANT_ADMIN, Role.STREET_ASSESSOR)
+RATERS = (*ASSESSORS, Role.EXPERT, Role.SECRETARY)
+State = Assessment.State
+Kind = RaterGroup.Kind
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    return get_scoped_or_404(assessment_list_for_actor(actor=_actor(request)), pk=pk)
+
+
+def _to_grid(assessment: Assessment, anchor: str = "") -> HttpResponse:
+    url = reverse("assessments:grid", args=[assessment.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _message(exc: ValidationError | PermissionDenied) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc) or _("Your role does not allow this action.")
+
+
+# Forms ------------------------------------------------------------------------------------
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Community"), required=False, max_length=100)
+    cycle = forms.IntegerField(label=gettext_lazy("Cycle"), required=False)
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[("", gettext_lazy("All states")), *State.choices],
+    )
+
+
+class CellForm(forms.Form):
+    indicator = forms.IntegerField()
+    rater_group = forms.IntegerField()
+    value = forms.DecimalField(max_digits=14, decimal_places=4)
+    expected_version = forms.IntegerField(required=False, min_value=1)
+    evidence = forms.FileField(required=False)
+
+
+class AdjustmentForm(forms.Form):
+    item = forms.IntegerField()
+    occurrences = forms.IntegerField(min_value=1, initial=1)
+    note = forms.CharField(required=False)
+    # Required by the service, which names what is missing; the input carries ``required``.
+    evidence = forms.FileField(required=False)
+
+
+class VetoForm(forms.Form):
+    item = forms.IntegerField()
+    reason = forms.CharField(required=False)
+    evidence = forms.FileField(required=False)
+
+
+def _first_error(form: forms.Form) -> str:
+    return " ".join(
+        f"{form.fields[name].label or name}: {error}" if name != "__all__" else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    )
+
+
+# The list ---------------------------------------------------------------------------------
+
+
+def _assessment_rows(actor: Actor, filters: ListFilterForm) -> QuerySet[Assessment]:
+    rows = assessment_list_for_actor(actor=actor).annotate(total=F("result__total"))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    if data.get("q"):
+        rows = rows.filter(community__name__icontains=data["q"])
+    if data.get("cycle"):
+        rows = rows.filter(cycle_id=data["cycle"])
+    if data.get("state"):
+        rows = rows.filter(state=data["state"])
+    return rows.order_by("-cycle_id", "community__name", "pk")
+
+
+@role_required(*Role)
+@require_GET
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    filters = ListFilterForm(request.GET)
+    page = Paginator(_assessment_rows(actor, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "cycles": list(Cycle.objects.for_actor(actor).order_by("-year", "-quarter", "pk")),
+        "can_score": actor.has_role(*RATERS),
+        "filtered": any(request.GET.get(k) for k in ("q", "cycle", "state")),
+        "query": request.GET.copy(),
+    }
+    context["query"].pop("page", None)
+    return render(request, "assessments/list.html", context)
+
+
+# The grid ---------------------------------------------------------------------------------
+
+
+def _rateable_groups(actor: Actor, assessment: Assessment) -> list[RaterGroup]:
+    """The scheme's rater groups this actor may score for this assessment (as ``entry_save``
+    decides), in one or two queries whatever the size of the scheme."""
+    groups = list(RaterGroup.objects.filter(scheme_id=assessment.scheme_id).order_by("order", "pk"))
+    assigned = (
+        actor.has_role(Role.EXPERT)
+        and ExpertAssignment.objects.filter(assessment=assessment, expert_id=actor.user_id).exists()
+    )
+    assessor = actor.has_role(Role.TENANT_ADMIN) or (
+        actor.has_role(Role.STREET_ASSESSOR) and assessment.street_id in actor.street_ids
+    )
+    may = {
+        Kind.SELF: assessment.secretary_id in actor.secretary_ids,
+        Kind.EXPERT: assigned,
+        Kind.RESIDENTS: False,
+        Kind.ORGANISATION: assessor,
+        Kind.OTHER: assessor,
+    }
+    return [g for g in groups if may.get(g.kind, False)]
+
+
+def _applies(indicator: Indicator, assessment: Assessment) -> bool:
+    # Special-pool indicators count only where a community chose them; they are left out here.
+    return (
+        not indicator.in_special_pool
+        and (
+            not indicator.community_types or assessment.community_type in indicator.community_types
+        )
+        and (not indicator.career_stages or assessment.career_stage in indicator.career_stages)
+    )
+
+
+def _plain(value: Decimal) -> str:
+    """100.0000 → "100", 87.5000 → "87.5": what the rater typed, without the padding."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def _hint(indicator: Indicator) -> str:
+    if indicator.method == Indicator.Method.YES_NO:
+        return _("1 = done, 0 = not done")
+    if indicator.method == Indicator.Method.QUANTITATIVE:
+        unit = f" ({indicator.unit})" if indicator.unit else ""
+        if indicator.target is not None:
+            return _("Actual value%(unit)s; target %(target)s") % {
+                "unit": unit,
+                "target": f"{indicator.target.normalize():f}",
+            }
+        return _("Actual value%(unit)s") % {"unit": unit}
+    return _("Percent of the points, 0-100")
+
+
+def _grid_rows(
+    actor: Actor, assessment: Assessment, groups: list[RaterGroup]
+) -> tuple[list[dict[str, Any]], int]:
+    """One row per indicator with one cell per group; three queries in all."""
+    group_ids = {g.pk for g in groups}
+    indicators = [
+        i
+        for i in Indicator.objects.filter(scheme_id=assessment.scheme_id)
+        .select_related("category")
+        .prefetch_related("rater_groups")
+        if _applies(i, assessment)
+    ]
+    collective = {g.pk for g in groups if g.kind in (Kind.ORGANISATION, Kind.OTHER)}
+    entries = {
+        (e.indicator_id, e.rater_group_id): e
+        for e in ScoreEntry.objects.filter(assessment=assessment, rater_group_id__in=group_ids)
+        if (e.rater_id is None) == (e.rater_group_id in collective)
+        and (e.rater_id is None or e.rater_id == actor.user_id)
+    }
+    rows, missing = [], 0
+    for indicator in indicators:
+        rated_by = {g.pk for g in indicator.rater_groups.all()} & group_ids
+        cells = []
+        for group in groups:
+            entry = entries.get((indicator.pk, group.pk))
+            if group.pk in rated_by and entry is None:
+                missing += 1
+            cells.append(
+                {
+                    "group": group,
+                    "rated": group.pk in rated_by,
+                    "entry": entry,
+                    "value": _plain(entry.value) if entry is not None else "",
+                }
+            )
+        rows.append({"indicator": indicator, "hint": _hint(indicator), "cells": cells})
+    return rows, missing
+
+
+def _next_states(actor: Actor, assessment: Assessment) -> list[tuple[str, str]]:
+    from assessments.services.cycles import TRANSITIONS
+
+    allowed = TRANSITIONS.get(assessment.state, {})
+    return [(s, State(s).label) for s, roles in allowed.items() if actor.has_role(*roles)]
+
+
+@role_required(*RATERS)
+@require_GET
+def grid(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    assessment = _assessment(request, pk)
+    groups = _rateable_groups(actor, assessment)
+    rows, missing = _grid_rows(actor, assessment, groups)
+    is_assessor = actor.has_role(Role.TENANT_ADMIN) or (
+        actor.has_role(Role.STREET_ASSESSOR) and assessment.street_id in actor.street_ids
+    )
+    context = {
+        "assessment": assessment,
+        "groups": groups,
+        "rows": rows,
+        "missing": missing,
+        "next_states": _next_states(actor, assessment),
+        "is_assessor": is_assessor,
+        "locked": assessment.state in (State.PUBLISHED, State.APPEAL, State.FINAL),
+    }
+    if is_assessor:
+        scheme = assessment.scheme_id
+        context["adjustment_items"] = list(AdjustmentItem.objects.filter(scheme_id=scheme))
+        context["veto_items"] = list(VetoItem.objects.filter(scheme_id=scheme))
+        context["vetoes"] = list(
+            VetoRecord.objects.for_actor(actor)
+            .filter(assessment=assessment)
+            .select_related("item", "proposed_by")
+        )
+    return render(request, "assessments/grid.html", context)
+
+
+@role_required(*RATERS)
+@require_POST
+def grid_save(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = CellForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"error": _first_error(form)}, status=400)
+    data = form.cleaned_data
+    scheme = assessment.scheme_id
+    indicator = Indicator.objects.filter(scheme_id=scheme, pk=data["indicator"]).first()
+    group = RaterGroup.objects.filter(scheme_id=scheme, pk=data["rater_group"]).first()
+    if indicator is None or group is None:
+        return JsonResponse({"error": _("Unknown indicator or rater group.")}, status=400)
+    try:
+        entry = services.entry_save(
+            actor=_actor(request), assessment=assessment, indicator=indicator, rater_group=group,
+            value=data["value"], evidence=data["evidence"], expected_version=data["expected_version"],
+        )  # fmt: skip
+    except services.EntryConflict as exc:
+        return JsonResponse({"error": _message(exc)}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"error": _message(exc)}, status=400)
+    except PermissionDenied as exc:
+        return JsonResponse({"error": _message(exc)}, status=403)
+    return JsonResponse({"version": entry.version, "value": _plain(entry.value)})
+
+
+# Workflow steps ---------------------------------------------------------------------------
+
+
+@role_required(*ASSESSORS, Role.SECRETARY)
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    to_state = request.POST.get("to_state", "")
+    if to_state not in State.values:
+        messages.error(request, _("Choose the step to take."))
+        return _to_grid(assessment)
+    if to_state == State.PUBLISHED and request.POST.get("confirm") != "1":
+        return render(request, "assessments/grid_publish_confirm.html", {"assessment": assessment})
+    try:
+        services.assessment_transition(
+            actor=_actor(request), assessment=assessment, to_state=to_state
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(
+            request, _("The assessment is now “%(state)s”.") % {"state": State(to_state).label}
+        )
+    return _to_grid(assessment)
+
+
+@role_required(*ASSESSORS)
+@require_POST
+def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = AdjustmentForm(request.POST, request.FILES)
+    item = None
+    if form.is_valid():
+        item = AdjustmentItem.objects.filter(
+            scheme_id=assessment.scheme_id, pk=form.cleaned_data["item"]
+        ).first()
+    if item is None:
+        messages.error(request, _first_error(form) or _("Choose a bonus or deduction item."))
+        return _to_grid(assessment, "adjustments")
+    data = form.cleaned_data
+    try:
+        services.adjustment_add(
+            actor=_actor(request), assessment=assessment, item=item,
+            occurrences=data["occurrences"], note=data["note"], evidence=data["evidence"],
+        )  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("%(item)s was recorded.") % {"item": item.name})
+    return _to_grid(assessment, "adjustments")
+
+
+@role_required(*ASSESSORS)
+@require_POST
+def veto_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = VetoForm(request.POST, request.FILES)
+    item = None
+    if form.is_valid():
+        item = VetoItem.objects.filter(
+            scheme_id=assessment.scheme_id, pk=form.cleaned_data["item"]
+        ).first()
+    if item is None:
+        messages.error(request, _first_error(form) or _("Choose a veto item."))
+        return _to_grid(assessment, "vetoes")
+    data = form.cleaned_data
+    try:
+        services.veto_propose(
+            actor=_actor(request), assessment=assessment, item=item,
+            reason=data["reason"], evidence=data["evidence"],
+        )  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, _("The veto was proposed; a second person must approve it."))
+    return _to_grid(assessment, "vetoes")
+
+
+@role_required(*ASSESSORS)
+@require_POST
+def veto_decide(request: HttpRequest, pk: int, veto_pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    vetoes = VetoRecord.objects.for_actor(_actor(request)).filter(assessment=assessment)
+    veto = get_scoped_or_404(vetoes.select_related("assessment"), pk=veto_pk)
+    approve = request.POST.get("approve") == "1"
+    try:
+        services.veto_decide(actor=_actor(request), veto=veto, approve=approve)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(
+            request, _("The veto was approved.") if approve else _("The veto was rejected.")
+        )
+    return _to_grid(assessment, "vetoes")
+
+
+urlpatterns: list[URLPattern] = [
+    path("", assessment_list, name="list"),
+    path("<int:pk>/grid/", grid, name="grid"),
+    path("<int:pk>/grid/save/", grid_save, name="grid_save"),
+    path("<int:pk>/transition/", transition, name="transition"),
+    path("<int:pk>/adjustments/add/", adjustment_add, name="adjustment_add"),
+    path("<int:pk>/vetoes/propose/", veto_propose, name="veto_propose"),
+    path("<int:pk>/vetoes/<int:veto_pk>/decide/", veto_decide, name="veto_decide"),
+]

@@ -1,3 +1,342 @@
-from django.urls import URLPattern
+"""The secretary's side of an assessment: the scorecard with its explanation, a what-if
+calculator, evidence downloads, appeals and the self-evaluation.
 
-urlpatterns: list[URLPattern] = []
+Every page fetches the assessment through ``assessment_list_for_actor``, so anything outside
+the actor's scope answers 404 exactly as a missing one. A secretary never sees an individual
+rater's value: the explanation loses its entry nodes for them, as in the API.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments import services
+from assessments.models import AppealReview, Assessment, Result, ScoreEntry, SelfEvaluation
+from assessments.selectors import assessment_list_for_actor
+from indicators import engine
+from indicators.models import Indicator
+from indicators.presentation import GRADE_LABELS, result_to_dict
+from organizations.decorators import role_required
+from organizations.selectors import get_scoped_or_404
+from organizations.tenancy import Actor, Role
+
+ALL_ROLES = tuple(Role)
+# Roles that may see individual raters' entries; a secretary never does (see _may_see_entries).
+RATER_VIEWERS = (Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR, Role.EXPERT)
+EVIDENCE_KINDS = ("adjustment", "veto", "appeal", "self")
+
+
+# Fetching -------------------------------------------------------------------------------
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    rows = assessment_list_for_actor(actor=_actor(request)).select_related("scheme")
+    return get_scoped_or_404(rows, pk=pk)
+
+
+def _own_assessment(request: HttpRequest, pk: int) -> Assessment:
+    """The assessment of the acting secretary; 404 for anyone else's, as for a missing one."""
+    assessment = _assessment(request, pk)
+    if assessment.secretary_id not in _actor(request).secretary_ids:
+        raise Http404
+    return assessment
+
+
+def _may_see_entries(actor: Actor, assessment: Assessment) -> bool:
+    return assessment.secretary_id not in actor.secretary_ids and actor.has_role(*RATER_VIEWERS)
+
+
+def _without_entries(node: dict[str, Any]) -> dict[str, Any]:
+    children = [_without_entries(c) for c in node["children"] if c["kind"] != "entry"]
+    return {**node, "children": children}
+
+
+def _rank_among_stored(assessment: Assessment, total: Decimal) -> tuple[int, int]:
+    """(rank, out of): one more than the stored totals of the cycle that are higher."""
+    others = Result.objects.filter(
+        tenant_id=assessment.tenant_id, assessment__cycle_id=assessment.cycle_id
+    ).exclude(assessment_id=assessment.pk)
+    return others.filter(total__gt=total).count() + 1, others.count() + 1
+
+
+# Forms ----------------------------------------------------------------------------------
+
+
+def _textarea(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "class": "form-control"})
+
+
+def _file() -> forms.ClearableFileInput:
+    return forms.ClearableFileInput(attrs={"class": "form-control"})
+
+
+class WhatIfForm(forms.Form):
+    """One optional number per indicator, prefilled with the mean of its current entries.
+    Only the values the user changed are put in (hidden initials tell them apart)."""
+
+    def __init__(self, *args: Any, indicators: list[Indicator], current: dict[int, Any], **kw: Any):
+        super().__init__(*args, **kw)
+        self.codes: dict[str, str] = {}
+        for indicator in indicators:
+            name = f"v_{indicator.pk}"
+            mean = current.get(indicator.pk)
+            self.fields[name] = forms.DecimalField(
+                label=indicator.name,
+                required=False,
+                decimal_places=4,
+                max_digits=12,
+                initial=None if mean is None else round(Decimal(mean), 2),
+                show_hidden_initial=True,
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control form-control-sm", "step": "any"}
+                ),
+            )
+            self.codes[name] = indicator.code
+
+    def values(self) -> dict[str, Decimal]:
+        return {
+            self.codes[name]: self.cleaned_data[name]
+            for name in self.changed_data
+            if self.cleaned_data.get(name) is not None
+        }
+
+
+class AppealForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.none(),
+        label=_("Indicator"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(label=_("Why the score is wrong"), widget=_textarea(4))
+    evidence = forms.FileField(label=_("Evidence (optional)"), required=False, widget=_file())
+
+    def __init__(self, *args: Any, assessment: Assessment, **kw: Any):
+        super().__init__(*args, **kw)
+        field = self.fields["indicator"]
+        field.queryset = Indicator.objects.filter(scheme_id=assessment.scheme_id).order_by(  # type: ignore[attr-defined]
+            "order", "pk"
+        )
+
+
+class SelfEvaluationForm(forms.Form):
+    summary = forms.CharField(label=_("Self-evaluation"), widget=_textarea(5))
+    duty_report = forms.CharField(label=_("Duty report (述职报告)"), widget=_textarea(8))
+    attachment = forms.FileField(label=_("Attachment (optional)"), required=False, widget=_file())
+
+
+def _form_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# Reading the scorecard ------------------------------------------------------------------
+
+
+def _indicator_rows(
+    result: engine.Result, indicators: dict[str, Indicator], groups: dict[str, str]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": row.code,
+            "name": indicators[row.code].name if row.code in indicators else row.code,
+            "max_points": row.max_points,
+            "points": engine.to_cents(row.points),
+            "total_points": engine.to_cents(row.total_points),
+            "complete": row.complete,
+            "groups": [
+                {
+                    "name": groups.get(g.group_code, g.group_code),
+                    "weight": g.weight * 100,
+                    "share": None if g.share is None else g.share * 100,
+                    "points": engine.to_cents(g.points),
+                    "raters": g.raters,
+                }
+                for g in row.groups
+            ],
+        }
+        for row in result.indicators
+    ]
+
+
+def _labels(node: engine.ExplanationNode | None) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {"group": {}, "category": {}, "indicator": {}}
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if str(current.kind) in found and current.code:
+            found[str(current.kind)][current.code] = current.label
+        stack.extend(current.children)
+    return found
+
+
+def _scheme_indicators(assessment: Assessment) -> list[Indicator]:
+    return list(Indicator.objects.filter(scheme_id=assessment.scheme_id).order_by("order", "pk"))
+
+
+def _what_if_form(
+    assessment: Assessment, indicators: list[Indicator], data: Any = None
+) -> WhatIfForm:
+    means = (
+        ScoreEntry.objects.filter(assessment=assessment)
+        .values("indicator_id")
+        .annotate(mean=Avg("value"))
+        .values_list("indicator_id", "mean")
+    )
+    return WhatIfForm(data, indicators=indicators, current=dict(means))
+
+
+def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    """Everything the scorecard shows, in a number of queries that does not grow with the
+    number of indicators."""
+    actor = _actor(request)
+    computed = services.compute_result(assessment)
+    data = result_to_dict(computed)
+    if data["explanation"] and not _may_see_entries(actor, assessment):
+        data["explanation"] = _without_entries(data["explanation"])
+    # Names come from the explanation (the engine's own labels): reading the scheme again
+    # would repeat the queries compute_result has just made.
+    names = _labels(computed.explanation)
+    indicators = _scheme_indicators(assessment)
+    by_code = {i.code: i for i in indicators}
+    group_names, category_names = names["group"], names["category"]
+    for category in data["categories"]:
+        category["name"] = category_names.get(category["code"], category["code"])
+    for missing in data["missing"]:
+        indicator = by_code.get(missing["indicator"])
+        missing["indicator_name"] = indicator.name if indicator else missing["indicator"]
+        missing["group_name"] = group_names.get(missing["group"], missing["group"])
+    reviews = Prefetch("reviews", queryset=AppealReview.objects.order_by("level"))
+    return {
+        "assessment": assessment,
+        "result": data,
+        "stored": Result.objects.filter(assessment=assessment).first(),
+        "indicator_rows": _indicator_rows(computed, by_code, group_names),
+        "adjustments": list(assessment.adjustments.select_related("item")),
+        "vetoes": list(assessment.vetoes.select_related("item")),
+        "appeals": list(assessment.appeals.select_related("indicator").prefetch_related(reviews)),
+        "self_evaluation": getattr(assessment, "self_evaluation", None),
+        "is_secretary": assessment.secretary_id in actor.secretary_ids,
+        "what_if_form": _what_if_form(assessment, indicators),
+    }
+
+
+# Views ----------------------------------------------------------------------------------
+
+
+@role_required(*ALL_ROLES)
+def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    return render(request, "assessments/scorecard.html", _scorecard_context(request, assessment))
+
+
+@role_required(*ALL_ROLES)
+@require_POST
+def what_if(request: HttpRequest, pk: int) -> HttpResponse:
+    """The total, grade and rank with the changed values; nothing is saved."""
+    assessment = _assessment(request, pk)
+    indicators = _scheme_indicators(assessment)
+    form = _what_if_form(assessment, indicators, request.POST)
+    context: dict[str, Any] = {"assessment": assessment, "form": form}
+    if form.is_valid():
+        result = services.what_if_result(assessment, form.values())
+        rank, out_of = _rank_among_stored(assessment, result.total)
+        context |= {
+            "result": result, "rank": rank, "out_of": out_of, "changed": len(form.values()),
+            "grade_label": GRADE_LABELS.get(result.grade) if result.grade else None,
+        }  # fmt: skip
+    return render(request, "assessments/_scorecard_what_if.html", context)
+
+
+@role_required(*ALL_ROLES)
+def evidence(request: HttpRequest, pk: int, kind: str, item: int) -> FileResponse:
+    """A file attached to this assessment, fetched through the scoped assessment."""
+    assessment = _assessment(request, pk)
+    if kind not in EVIDENCE_KINDS:
+        raise Http404
+    if kind == "self":
+        rows: Any = SelfEvaluation.objects.filter(assessment=assessment)
+        field = "attachment"
+    else:
+        rows = getattr(
+            assessment, {"adjustment": "adjustments", "veto": "vetoes", "appeal": "appeals"}[kind]
+        )
+        field = "evidence"
+    file = getattr(get_scoped_or_404(rows, pk=item), field)
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name))
+
+
+@role_required(Role.SECRETARY)
+@require_http_methods(["GET", "POST"])
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _own_assessment(request, pk)
+    form = AppealForm(request.POST or None, request.FILES or None, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_file(actor=_actor(request), assessment=assessment, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _form_errors(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+            )
+        else:
+            return redirect("assessments:scorecard", pk=assessment.pk)
+    return render(
+        request, "assessments/scorecard_appeal.html", {"assessment": assessment, "form": form}
+    )
+
+
+@role_required(Role.SECRETARY)
+@require_http_methods(["GET", "POST"])
+def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _own_assessment(request, pk)
+    existing = getattr(assessment, "self_evaluation", None)
+    initial = (
+        {"summary": existing.summary, "duty_report": existing.duty_report} if existing else None
+    )
+    form = SelfEvaluationForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_evaluation_submit(
+                actor=_actor(request), assessment=assessment, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _form_errors(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+            )
+        else:
+            return redirect("assessments:scorecard", pk=assessment.pk)
+    context = {"assessment": assessment, "form": form, "existing": existing}
+    return render(request, "assessments/scorecard_self_evaluation.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/", scorecard, name="scorecard"),
+    path("<int:pk>/what-if/", what_if, name="what_if"),
+    path("<int:pk>/evidence/<str:kind>/<int:item>/", evidence, name="evidence"),
+    path("<int:pk>/appeal/", appeal, name="appeal"),
+    path("<int:pk>/self-evaluation/", self_evaluation, name="self_evaluation"),
+]
