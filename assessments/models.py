@@ -311,6 +311,13 @@ class Result(TenantOwned):
         verbose_name_plural = _("results")
         indexes = [models.Index(fields=["tenant", "street"])]
 
+    @property
+    def grade_label(self) -> str:
+        from indicators import engine
+        from indicators.presentation import GRADE_LABELS
+
+        return GRADE_LABELS.get(engine.Grade(self.grade), "") if self.grade else ""
+
 
 class Appeal(TenantOwned):
     """An appeal (申诉, 三审三改) against one indicator's score, reviewed at up to three levels."""

@@ -220,3 +220,32 @@ def subject_inputs(assessments: Iterable[Assessment]) -> list[engine.SubjectInpu
             )
         )
     return [_subject(a, tuple(groups.get(a.pk, ()))) for a in assessments]
+
+
+def result_trend_for_actor(*, actor: Actor | None, assessment: Assessment) -> list[Any]:
+    """The secretary's stored results across cycles, oldest first (quarters before the
+    year's annual evaluation), as far as the actor may see them."""
+    from assessments.models import Result
+
+    results = (
+        Result.objects.for_actor(actor)
+        .filter(assessment__secretary_id=assessment.secretary_id)
+        .select_related("assessment__cycle")
+        .order_by(
+            "assessment__cycle__year", "assessment__cycle__kind", "assessment__cycle__quarter"
+        )
+    )
+    # "annual" sorts before "quarterly": put each year's quarters first.
+    return sorted(results, key=lambda r: (r.assessment.cycle.year, r.assessment.cycle.quarter or 5))
+
+
+def trend_points(totals: list[Any], *, width: int = 240, height: int = 60) -> str:
+    """SVG polyline points for totals on a 0-100 scale (a bonus above 100 is drawn at the top)."""
+    if not totals:
+        return ""
+    step = width / max(len(totals) - 1, 1)
+    points = []
+    for n, total in enumerate(totals):
+        y = height - min(float(total), 100.0) / 100.0 * height
+        points.append(f"{n * step:.1f},{y:.1f}")
+    return " ".join(points)

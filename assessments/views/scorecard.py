@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import services
 from assessments.models import AppealReview, Assessment, Result, ScoreEntry, SelfEvaluation
-from assessments.selectors import assessment_list_for_actor
+from assessments.selectors import assessment_list_for_actor, result_trend_for_actor, trend_points
 from indicators import engine
 from indicators.models import Indicator
 from indicators.presentation import GRADE_LABELS, result_to_dict
@@ -225,7 +225,10 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
         missing["indicator_name"] = indicator.name if indicator else missing["indicator"]
         missing["group_name"] = group_names.get(missing["group"], missing["group"])
     reviews = Prefetch("reviews", queryset=AppealReview.objects.order_by("level"))
+    trend = result_trend_for_actor(actor=actor, assessment=assessment)
     return {
+        "trend": trend,
+        "trend_points": trend_points([r.total for r in trend]),
         "assessment": assessment,
         "result": data,
         "stored": Result.objects.filter(assessment=assessment).first(),
