@@ -9,7 +9,7 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from assessments.models import Assessment, ScoreEntry
 from indicators import engine
@@ -249,3 +249,25 @@ def trend_points(totals: list[Any], *, width: int = 240, height: int = 60) -> st
         y = height - min(float(total), 100.0) / 100.0 * height
         points.append(f"{n * step:.1f},{y:.1f}")
     return " ".join(points)
+
+
+def rank_among_stored(assessment: Assessment, result: engine.Result) -> tuple[int, int]:
+    """(rank, out of): where ``result`` would stand among the cycle's other stored results,
+    ranked as the engine ranks (vetoed last, then total and base total; ties share a rank)."""
+    from django.db.models import Count
+
+    from assessments.models import Result
+
+    total, base = result.total, engine.to_cents(result.base_total)
+    better = Q(total__gt=total) | Q(total=total, base_total__gt=base)
+    ahead = (
+        (Q(vetoed=False) | (Q(vetoed=True) & better)) if result.vetoed else Q(vetoed=False) & better
+    )
+    counts = (
+        Result.objects.filter(
+            tenant_id=assessment.tenant_id, assessment__cycle_id=assessment.cycle_id
+        )
+        .exclude(assessment_id=assessment.pk)
+        .aggregate(ahead=Count("pk", filter=ahead), others=Count("pk"))
+    )
+    return counts["ahead"] + 1, counts["others"] + 1

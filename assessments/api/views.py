@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,14 +25,12 @@ from assessments.models import (
     Assessment,
     Cycle,
     Rectification,
-    Result,
     ScoreEntry,
     VetoRecord,
 )
-from assessments.selectors import assessment_list_for_actor
+from assessments.selectors import assessment_list_for_actor, rank_among_stored
 
 # What-if scoring needs these until the results service offers it (see _what_if).
-from indicators import engine
 from indicators.api.serializers import DecisionSerializer
 from indicators.models import Indicator
 from indicators.presentation import GRADE_LABELS, result_to_dict
@@ -100,22 +98,6 @@ class AssessmentFilter(django_filters.FilterSet):
 def _without_entries(node: dict[str, Any]) -> dict[str, Any]:
     children = [_without_entries(c) for c in node["children"] if c["kind"] != "entry"]
     return {**node, "children": children}
-
-
-def _rank_among_stored(assessment: Assessment, result: engine.Result) -> tuple[int, int]:
-    """Where ``result`` would rank among the cycle's stored results, ranked as the engine
-    ranks (vetoed last, then total and base total; ties share a rank)."""
-    total, base = result.total, engine.to_cents(result.base_total)
-    better = Q(total__gt=total) | Q(total=total, base_total__gt=base)
-    ahead = (
-        (Q(vetoed=False) | (Q(vetoed=True) & better)) if result.vetoed else Q(vetoed=False) & better
-    )
-    counts = (
-        Result.objects.filter(tenant_id=assessment.tenant_id, assessment__cycle_id=assessment.cycle_id)
-        .exclude(assessment_id=assessment.pk)
-        .aggregate(ahead=Count("pk", filter=ahead), others=Count("pk"))
-    )  # fmt: skip
-    return counts["ahead"] + 1, counts["others"] + 1
 
 
 class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _WorkflowViewSet):
@@ -189,7 +171,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Workf
             message = _("Unknown indicator: %(code)s.") % {"code": ", ".join(unknown)}
             raise serializers.ValidationError({"values": [message]})
         result = services.what_if_result(assessment, values)
-        rank, ranked = _rank_among_stored(assessment, result)
+        rank, ranked = rank_among_stored(assessment, result)
         grade = result.grade
         report = {
             "total": result.total, "grade": str(grade) if grade else None,

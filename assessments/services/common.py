@@ -6,7 +6,7 @@ from django.db import models
 
 from audit.services import audit_record
 from organizations.models import User
-from organizations.tenancy import Actor
+from organizations.tenancy import Actor, Role
 
 
 def acting_user(actor: Actor) -> User:
@@ -23,4 +23,11 @@ def audit(
         obj=obj,
         before=changes.get("before"),
         after=changes.get("after"),
+    )
+
+
+def is_street_assessor(actor: Actor, street_id: int | None) -> bool:
+    """A tenant admin, or an assessor of this street."""
+    return actor.has_role(Role.TENANT_ADMIN) or (
+        actor.has_role(Role.STREET_ASSESSOR) and street_id in actor.street_ids
     )

@@ -12,17 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Rectification
-from assessments.services.common import audit
+from assessments.services.common import audit, is_street_assessor
 from organizations.models import OrgUnit, User
-from organizations.tenancy import Actor, Role
+from organizations.tenancy import Actor
 
 Status = Rectification.Status
 
 
 def _assessor_of(actor: Actor, street_id: int | None) -> bool:
-    return actor.has_role(Role.TENANT_ADMIN) or (
-        actor.has_role(Role.STREET_ASSESSOR) and street_id in actor.street_ids
-    )
+    return is_street_assessor(actor, street_id)
 
 
 @transaction.atomic

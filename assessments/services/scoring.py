@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import AdjustmentRecord, Assessment, ScoreEntry, VetoRecord
-from assessments.services.common import audit
+from assessments.services.common import audit, is_street_assessor
 from assessments.services.cycles import LOCKED_STATES, State
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.tenancy import Actor, Role
@@ -22,20 +22,20 @@ class EntryConflict(ValidationError):
     """Someone else saved the entry since the caller loaded it."""
 
 
-def _may_rate(actor: Actor, assessment: Assessment, group: RaterGroup) -> bool:
-    kind = group.kind
-    if kind == RaterGroup.Kind.SELF:
-        return assessment.secretary_id in actor.secretary_ids
-    if kind == RaterGroup.Kind.EXPERT:
-        return (
-            actor.has_role(Role.EXPERT)
-            and assessment.expert_assignments.filter(expert_id=actor.user_id).exists()
-        )
-    if kind == RaterGroup.Kind.RESIDENTS:
-        return False  # filled from the rating campaign, never by hand
-    return actor.has_role(Role.TENANT_ADMIN) or (
-        actor.has_role(Role.STREET_ASSESSOR) and assessment.street_id in actor.street_ids
-    )
+def rateable_kinds(actor: Actor, assessment: Assessment) -> set[str]:
+    """The kinds of rater group the actor scores for this assessment (at most one query)."""
+    kinds: set[str] = set()
+    if assessment.secretary_id in actor.secretary_ids:
+        kinds.add(RaterGroup.Kind.SELF)
+    if (
+        actor.has_role(Role.EXPERT)
+        and assessment.expert_assignments.filter(expert_id=actor.user_id).exists()
+    ):
+        kinds.add(RaterGroup.Kind.EXPERT)
+    if is_street_assessor(actor, assessment.street_id):
+        kinds |= {RaterGroup.Kind.ORGANISATION, RaterGroup.Kind.OTHER}
+    # Residents' values come from the rating campaign, never by hand.
+    return kinds
 
 
 def _check_value(indicator: Indicator, value: Decimal) -> None:
@@ -84,7 +84,7 @@ def entry_save(
         raise ValidationError(_("The indicator is not part of this assessment's scheme."))
     if not indicator.rater_groups.filter(pk=rater_group.pk).exists():
         raise ValidationError({"rater_group": _("This rater group does not score this indicator.")})
-    if not _may_rate(actor, current, rater_group):
+    if rater_group.kind not in rateable_kinds(actor, current):
         raise PermissionDenied(_("You are not a rater of this group for this assessment."))
     _check_value(indicator, value)
     # The organisation group scores as one: any assessor of the street edits the same entry.
@@ -162,10 +162,7 @@ def _require_scoring(assessment: Assessment, actor: Actor) -> Assessment:
     current: Assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if current.state in LOCKED_STATES:
         raise ValidationError(_("This assessment is published; it can no longer change."))
-    if not (
-        actor.has_role(Role.TENANT_ADMIN)
-        or (actor.has_role(Role.STREET_ASSESSOR) and current.street_id in actor.street_ids)
-    ):
+    if not is_street_assessor(actor, current.street_id):
         raise PermissionDenied(_("Only an assessor of the community's street may do this."))
     return current
 

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import services
-from assessments.models import Assessment, Cycle, ExpertAssignment, ScoreEntry, VetoRecord
+from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
 from assessments.selectors import assessment_list_for_actor
+from assessments.services.common import is_street_assessor
+from assessments.services.scoring import rateable_kinds
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
@@ -135,24 +137,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _rateable_groups(actor: Actor, assessment: Assessment) -> list[RaterGroup]:
-    """The scheme's rater groups this actor may score for this assessment (as ``entry_save``
-    decides), in one or two queries whatever the size of the scheme."""
-    groups = list(RaterGroup.objects.filter(scheme_id=assessment.scheme_id).order_by("order", "pk"))
-    assigned = (
-        actor.has_role(Role.EXPERT)
-        and ExpertAssignment.objects.filter(assessment=assessment, expert_id=actor.user_id).exists()
-    )
-    assessor = actor.has_role(Role.TENANT_ADMIN) or (
-        actor.has_role(Role.STREET_ASSESSOR) and assessment.street_id in actor.street_ids
-    )
-    may = {
-        Kind.SELF: assessment.secretary_id in actor.secretary_ids,
-        Kind.EXPERT: assigned,
-        Kind.RESIDENTS: False,
-        Kind.ORGANISATION: assessor,
-        Kind.OTHER: assessor,
-    }
-    return [g for g in groups if may.get(g.kind, False)]
+    """The scheme's rater groups this actor may score for this assessment, by the rule
+    ``entry_save`` applies."""
+    kinds = rateable_kinds(actor, assessment)
+    groups = RaterGroup.objects.filter(scheme_id=assessment.scheme_id).order_by("order", "pk")
+    return [g for g in groups if g.kind in kinds]
 
 
 def _applies(indicator: Indicator, assessment: Assessment) -> bool:
@@ -238,9 +227,7 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     groups = _rateable_groups(actor, assessment)
     rows, missing = _grid_rows(actor, assessment, groups)
-    is_assessor = actor.has_role(Role.TENANT_ADMIN) or (
-        actor.has_role(Role.STREET_ASSESSOR) and assessment.street_id in actor.street_ids
-    )
+    is_assessor = is_street_assessor(actor, assessment.street_id)
     context = {
         "assessment": assessment,
         "groups": groups,

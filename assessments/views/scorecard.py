@@ -23,7 +23,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import services
 from assessments.models import AppealReview, Assessment, Result, ScoreEntry, SelfEvaluation
-from assessments.selectors import assessment_list_for_actor, result_trend_for_actor, trend_points
+from assessments.selectors import (
+    assessment_list_for_actor,
+    rank_among_stored,
+    result_trend_for_actor,
+    trend_points,
+)
 from indicators import engine
 from indicators.models import Indicator
 from indicators.presentation import GRADE_LABELS, result_to_dict
@@ -64,14 +69,6 @@ def _may_see_entries(actor: Actor, assessment: Assessment) -> bool:
 def _without_entries(node: dict[str, Any]) -> dict[str, Any]:
     children = [_without_entries(c) for c in node["children"] if c["kind"] != "entry"]
     return {**node, "children": children}
-
-
-def _rank_among_stored(assessment: Assessment, total: Decimal) -> tuple[int, int]:
-    """(rank, out of): one more than the stored totals of the cycle that are higher."""
-    others = Result.objects.filter(
-        tenant_id=assessment.tenant_id, assessment__cycle_id=assessment.cycle_id
-    ).exclude(assessment_id=assessment.pk)
-    return others.filter(total__gt=total).count() + 1, others.count() + 1
 
 
 # Forms ----------------------------------------------------------------------------------
@@ -261,7 +258,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"assessment": assessment, "form": form}
     if form.is_valid():
         result = services.what_if_result(assessment, form.values())
-        rank, out_of = _rank_among_stored(assessment, result.total)
+        rank, out_of = rank_among_stored(assessment, result)
         context |= {
             "result": result, "rank": rank, "out_of": out_of, "changed": len(form.values()),
             "grade_label": GRADE_LABELS.get(result.grade) if result.grade else None,
