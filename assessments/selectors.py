@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -95,37 +97,74 @@ def _group(indicator: str, group: str, values: tuple[Decimal, ...]) -> engine.En
     return tuple.__new__(engine.EntryGroupInput, (indicator, group, _NO_REFS, _NO_REFS, values))  # type: ignore[type-var,arg-type]
 
 
-def _groups_postgres(
+def _packed_postgres(
     assessment_ids: list[int], codes: tuple[dict[int, str], dict[int, str]]
-) -> Iterator[tuple[int, Groups]]:
+) -> Iterator[tuple[int, engine.PackedEntries]]:
     indicator_codes, group_codes = codes
     memo = _DecimalMemo()
-    new, group_input = tuple.__new__, engine.EntryGroupInput  # see _group
     # The (indicator, group, count) runs are usually the same for every assessment: each
-    # distinct layout is parsed, and its codes looked up, once.
-    layouts: dict[str, list[tuple[str, str, int, int]]] = {}
-    # A server-side cursor: rows arrive while the database is still aggregating the next
-    # ones, so parsing and scoring here overlap with the work there.
+    # distinct arrangement is parsed, its codes looked up, once, and shared as the layout
+    # of the engine's packed form (no object per run).
+    layouts: dict[str, engine.EntryLayout] = {}
     with connection.chunked_cursor() as cursor:
         cursor.execute(_TOTALS_SQL, [assessment_ids])
-        rows = (row for batch in iter(lambda: cursor.fetchmany(200), []) for row in batch)
-        for assessment_id, keys, text in rows:
+        for assessment_id, keys, text in _read_ahead(cursor):
             layout = layouts.get(keys)
             if layout is None:
-                layout, start = [], 0
+                runs = []
                 for key in keys.split(","):
                     indicator, group, count = (int(part) for part in key.split(":"))
-                    layout.append(
-                        (indicator_codes[indicator], group_codes[group], start, start + count)
-                    )
-                    start += count
-                layouts[keys] = layout
-            # Slices of a tuple are tuples: one allocation per group, not two.
+                    runs.append((indicator_codes[indicator], group_codes[group], count))
+                layout = layouts[keys] = engine.EntryLayout(tuple(runs))
             values = tuple(map(memo.__getitem__, text.split(",")))
-            yield (
-                assessment_id,
-                tuple([new(group_input, (i, g, (), (), values[a:b])) for i, g, a, b in layout]),
-            )
+            yield assessment_id, engine.PackedEntries(layout, values)
+
+
+_DONE: Any = object()
+
+
+def _read_ahead(cursor: Any, batch_size: int = 200) -> Iterator[tuple[Any, ...]]:
+    """The rows of a server-side cursor, with the next batches fetched by a thread while the
+    caller works on this one.
+
+    The database aggregates a batch only when it is fetched; fetching ahead in a thread
+    (psycopg2 releases the GIL while it waits) lets the database aggregate on one core
+    while this process parses and scores on the other, instead of taking turns. Only the
+    thread touches the cursor until it has finished.
+    """
+    batches: queue.Queue[Any] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def put(item: Any) -> None:
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def fetch() -> None:
+        try:
+            while not stop.is_set():
+                batch = cursor.fetchmany(batch_size)
+                if not batch:
+                    break
+                put(batch)
+        except BaseException as exc:  # handed to the caller, raised there
+            put(exc)
+        finally:
+            put(_DONE)
+
+    reader = threading.Thread(target=fetch, name="read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (item := batches.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _groups_portable(
@@ -155,13 +194,12 @@ def subject_inputs_for_totals(assessments: Iterable[Assessment]) -> Iterator[eng
         return
     codes = _codes({a.scheme_id for a in by_pk.values()})
     ids = list(by_pk)
-    runs = (
-        _groups_postgres(ids, codes)
-        if connection.vendor == "postgresql"
-        else _groups_portable(ids, codes)
-    )
-    for assessment_id, groups in runs:
-        yield _subject(by_pk.pop(assessment_id), groups)
+    if connection.vendor == "postgresql":
+        for assessment_id, packed in _packed_postgres(ids, codes):
+            yield _subject(by_pk.pop(assessment_id), (), packed)
+    else:
+        for assessment_id, groups in _groups_portable(ids, codes):
+            yield _subject(by_pk.pop(assessment_id), groups)
     for assessment in by_pk.values():
         yield _subject(assessment, ())
 
@@ -177,13 +215,16 @@ def _codes(scheme_ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:
 
 
 def _subject(
-    assessment: Assessment, groups: tuple[engine.EntryGroupInput, ...]
+    assessment: Assessment,
+    groups: tuple[engine.EntryGroupInput, ...],
+    packed: engine.PackedEntries | None = None,
 ) -> engine.SubjectInput:
     return engine.SubjectInput(
         subject_id=assessment.pk,
         community_type=engine.CommunityType(assessment.community_type),
         career_stage=engine.CareerStage(assessment.career_stage),
         entry_groups=groups,
+        packed=packed,
     )
 
 

@@ -137,14 +137,14 @@ def build(communities: int) -> int:
                 """
                 INSERT INTO assessments_scoreentry
                     (tenant_id, assessment_id, indicator_id, rater_group_id, rater_id, value,
-                     comment, evidence, created_at, updated_at)
+                     comment, evidence, version, created_at, updated_at)
                 SELECT a.tenant_id, a.id, i.id, g.id, (%s::bigint[])[g.ord * %s + r],
                        CASE i.method
                          WHEN 'yes_no' THEN (random() < 0.85)::int
                          WHEN 'quantitative' THEN round((40 + random() * 60)::numeric, 2)
                          ELSE round((50 + random() * 50)::numeric, 2)
                        END,
-                       '', '', now(), now()
+                       '', '', 1, now(), now()
                 FROM assessments_assessment a
                 JOIN indicators_indicator i ON i.scheme_id = a.scheme_id
                 JOIN (SELECT id, scheme_id, (row_number() OVER (ORDER BY "order", id) - 1)::int AS ord

@@ -32,12 +32,8 @@ def _with_adjustments(
     for veto in approved:
         vetoes[veto.assessment_id].append(engine.VetoInput(veto.pk, veto.item.code))
     return [
-        engine.SubjectInput(
-            subject_id=s.subject_id,
-            community_type=s.community_type,
-            career_stage=s.career_stage,
-            entries=s.entries,
-            entry_groups=s.entry_groups,
+        replace(
+            s,
             adjustments=tuple(adjustments.get(int(s.subject_id), ())),
             vetoes=tuple(vetoes.get(int(s.subject_id), ())),
         )

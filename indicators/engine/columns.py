@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING
 
 from .arith import ZERO
@@ -84,3 +85,55 @@ def build_columns(categories: tuple[CategoryPlan, ...]) -> Columns:
         zeros=(ZERO,) * len(indicators),
         category_slices=tuple(category_slices),
     )
+
+
+# Values outside every column (entries the plan does not use) are left as they are.
+_BELOW_ALL = Decimal("-Infinity")
+_ABOVE_ALL = Decimal("Infinity")
+
+
+@dataclass(frozen=True, slots=True)
+class RunMap:
+    """Where each column's values sit in a subject's flat tuple of values, and the bounds
+    every value is clamped to.
+
+    Bulk subjects that share an EntryLayout share one RunMap per context plan, so the
+    per-subject work is a few map() calls over the flat values.
+    """
+
+    slices: tuple[slice, ...]  # per column
+    raters: tuple[int, ...]  # per column
+    lo: tuple[Decimal, ...]  # per value
+    hi: tuple[Decimal, ...]  # per value
+
+    @classmethod
+    def contiguous(cls, columns: Columns, raters: list[int]) -> RunMap:
+        """The columns' values laid end to end in column order."""
+        ends = list(accumulate(raters))
+        return cls(
+            slices=tuple(map(slice, [0, *ends[:-1]], ends)),
+            raters=tuple(raters),
+            lo=tuple(chain.from_iterable(map(repeat, columns.lo, raters))),
+            hi=tuple(chain.from_iterable(map(repeat, columns.hi, raters))),
+        )
+
+    @classmethod
+    def for_layout(
+        cls, columns: Columns, keys: tuple[Key, ...], bounds: tuple[tuple[int, int], ...]
+    ) -> RunMap:
+        """The columns' values wherever a packed layout put them."""
+        size = bounds[-1][1] if bounds else 0
+        lo, hi = [_BELOW_ALL] * size, [_ABOVE_ALL] * size
+        where = dict(zip(keys, bounds, strict=True))
+        slices: list[slice] = []
+        for key, low, high in zip(columns.keys, columns.lo, columns.hi, strict=True):
+            start, end = where.get(key, (0, 0))
+            slices.append(slice(start, end))
+            lo[start:end] = [low] * (end - start)
+            hi[start:end] = [high] * (end - start)
+        return cls(
+            slices=tuple(slices),
+            raters=tuple(s.stop - s.start for s in slices),
+            lo=tuple(lo),
+            hi=tuple(hi),
+        )

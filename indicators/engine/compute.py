@@ -6,16 +6,16 @@ the tree on top, built by explain.py from the same figures.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
-from itertools import compress, repeat
-from operator import getitem, gt, itemgetter, lt, mul, or_
+from itertools import chain, compress, repeat
+from operator import getitem, gt, lt, mul
 from typing import cast
 
 from .arith import ENGINE_CONTEXT, QUANTUM, ZERO, q, to_cents
+from .columns import RunMap
 from .compile import PRECOMPUTED_RATERS, CompiledScheme, ContextPlan
 from .explain import build_explanation
 from .results import (
@@ -25,14 +25,21 @@ from .results import (
     MissingEntry,
     Result,
 )
-from .specs import AdjustmentKind, EntryInput, Grade, GradeBands, Ref, SubjectInput, ref_key
+from .specs import (
+    AdjustmentKind,
+    EntryInput,
+    Grade,
+    GradeBands,
+    PackedEntries,
+    Ref,
+    SubjectInput,
+    ref_key,
+)
 
 Key = tuple[str, str]
 # The builtins, typed for what they get here: non-empty sequences of Decimals (sum starts
 # from int 0, and 0 + Decimal is a Decimal).
 _sum = cast(Callable[[Sequence[Decimal], Decimal], Decimal], sum)
-_first = cast(Callable[[Sequence[Decimal]], Decimal], itemgetter(0))
-_last = cast(Callable[[Sequence[Decimal]], Decimal], itemgetter(-1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +61,14 @@ def score(compiled: CompiledScheme, subject: SubjectInput, *, explain: bool = Tr
         raise ValueError(plan.error)
     with localcontext(ENGINE_CONTEXT):
         by_key: dict[Key, list[EntryInput]] | None = None
-        values: Mapping[Key, Sequence[Decimal]]
+        values: Mapping[Key, Sequence[Decimal]] | PackedEntries
         if explain:
             by_key = defaultdict(list)
             for entry in subject.all_entries():
                 by_key[(entry.indicator_code, entry.group_code)].append(entry)
             values = {key: [e.value for e in entries] for key, entries in by_key.items()}
+        elif subject.packed is not None and not subject.entries and not subject.entry_groups:
+            values = subject.packed  # the bulk fast path: _evaluate slices it directly
         else:
             values = _bucket_values(subject)
         items = _adjustments(compiled, plan, subject)
@@ -69,7 +78,10 @@ def score(compiled: CompiledScheme, subject: SubjectInput, *, explain: bool = Tr
                 tied[item.indicator_code] += item.points
         core = _evaluate(plan, values, tied)
         ignored: tuple[Ref, ...] = ()
-        if core.consumed != len(values):
+        if isinstance(values, PackedEntries):
+            if core.consumed != len(values.layout.keys):
+                ignored = _ignored_entries(compiled, plan, subject, _bucket_values(subject))
+        elif core.consumed != len(values):
             ignored = _ignored_entries(compiled, plan, subject, values)
         adjustments = _apply_tied(items, core)
         return _finish(compiled, plan, subject, core, adjustments, ignored, by_key)
@@ -78,7 +90,7 @@ def score(compiled: CompiledScheme, subject: SubjectInput, *, explain: bool = Tr
 def _bucket_values(subject: SubjectInput) -> dict[Key, Sequence[Decimal]]:
     values: dict[Key, Sequence[Decimal]] = {}
     get = values.get
-    for group in subject.entry_groups:
+    for group in subject.grouped():
         key = (group.indicator_code, group.group_code)
         found = get(key)
         # tuple() of a tuple is the tuple itself; of anything else, a copy we may not mutate
@@ -115,7 +127,9 @@ def _ignored_entries(
 
 
 def _evaluate(
-    plan: ContextPlan, values: Mapping[Key, Sequence[Decimal]], tied: dict[str, Decimal]
+    plan: ContextPlan,
+    values: Mapping[Key, Sequence[Decimal]] | PackedEntries,
+    tied: dict[str, Decimal],
 ) -> Core:
     """The one computation of the numbers, for both paths.
 
@@ -129,33 +143,43 @@ def _evaluate(
     lower-is-better.
     """
     cols = plan.columns
-    # Sorted, the values' ends give the minimum and maximum for the range check and the
-    # trimmed mean at a third of the cost of min() and max().
-    lists: list[list[Decimal]] = list(map(sorted, map(values.get, cols.keys, repeat(()))))
-    raters = list(map(len, lists))
+    flat: Sequence[Decimal]
+    if isinstance(values, PackedEntries):
+        layout = values.layout
+        flat = values.values
+        runs = layout.derived(cols, lambda: RunMap.for_layout(cols, layout.keys, layout.bounds))
+    else:
+        found = list(map(values.get, cols.keys, repeat(())))
+        flat = list(chain.from_iterable(found))
+        runs = RunMap.contiguous(cols, list(map(len, found)))
+    # A share is clamped to [0, 1], i.e. each value to its slot's [lo, hi]: two C-level
+    # comparison passes find the values outside, and only those are replaced.
+    clamped = flat
+    positions = range(len(flat))
+    below = list(compress(positions, map(lt, flat, runs.lo)))
+    above = list(compress(positions, map(gt, flat, runs.hi)))
+    if below or above:
+        clamped = list(flat)
+        for n in below:
+            clamped[n] = runs.lo[n]
+        for n in above:
+            clamped[n] = runs.hi[n]
+    raters = list(runs.raters)
+    totals = list(map(_sum, map(clamped.__getitem__, runs.slices), repeat(ZERO)))
     counted = raters
     missing_slots: list[int] = []
     if 0 in raters:
         missing_slots = [slot for slot, n in enumerate(raters) if not n]
         counted = list(raters)
         for slot in missing_slots:
-            lists[slot] = [cols.substitutes[slot]]
+            totals[slot] = cols.substitutes[slot]
             counted[slot] = 1
-    mins = list(map(_first, lists))
-    maxs = list(map(_last, lists))
-    out_of_range = map(or_, map(lt, mins, cols.lo), map(gt, maxs, cols.hi))
-    for slot in compress(range(len(lists)), out_of_range):
-        # Sorted, the values below lo are a prefix and those above hi a suffix.
-        lo, hi, found = cols.lo[slot], cols.hi[slot], lists[slot]
-        start, end = bisect_left(found, lo), bisect_right(found, hi)
-        lists[slot] = [lo] * start + found[start:end] + [hi] * (len(found) - end)
-        mins[slot], maxs[slot] = lists[slot][0], lists[slot][-1]
-    totals = list(map(_sum, lists, repeat(ZERO)))
     if max(raters) >= 5:
         counted = list(counted)
         for slot, n in enumerate(raters):
             if n >= 5:
-                totals[slot] -= mins[slot] + maxs[slot]
+                run = clamped[runs.slices[slot]]
+                totals[slot] -= min(run) + max(run)
                 counted[slot] = n - 2
     for slot, base, negate in cols.shifted:
         shift = counted[slot] * base

@@ -6,11 +6,13 @@ Entries, adjustments and vetoes carry the ids the explanation points back at.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, cast
+
+_T = TypeVar("_T")
 
 # Ids of stored rows (entries, adjustments, vetoes, raters, subjects) pass through untouched.
 Ref = int | str
@@ -200,6 +202,64 @@ class EntryGroupInput(NamedTuple):
         )
 
 
+class EntryLayout:
+    """Where each (indicator, group) run sits in a flat tuple of values: the packed form's
+    shared half.
+
+    A tenant's assessments of one scheme nearly all have the same runs in the same order,
+    so the selector builds one layout per distinct arrangement and every subject points at
+    it. The engine caches, per layout and context plan, which run feeds which column.
+    """
+
+    __slots__ = ("_columns", "bounds", "keys")
+
+    def __init__(self, runs: tuple[tuple[str, str, int], ...]) -> None:
+        """runs: (indicator code, group code, number of values), in the values' order."""
+        keys: list[tuple[str, str]] = []
+        bounds: list[tuple[int, int]] = []
+        start = 0
+        for indicator_code, group_code, count in runs:
+            if count < 0:
+                raise ValueError(f"run {indicator_code!r}/{group_code!r} has a negative length")
+            keys.append((indicator_code, group_code))
+            bounds.append((start, start + count))
+            start += count
+        if len(set(keys)) != len(keys):
+            raise ValueError("a packed layout names an (indicator, group) pair twice")
+        self.keys: tuple[tuple[str, str], ...] = tuple(keys)
+        self.bounds: tuple[tuple[int, int], ...] = tuple(bounds)
+        # id(owner) -> (owner, what was derived for it); the owner is held so that its id
+        # cannot be reused while the entry lives.
+        self._columns: dict[int, tuple[object, object]] = {}
+
+    def derived(self, owner: object, build: Callable[[], _T]) -> _T:
+        """What build() makes of this layout for owner (the engine's column plan),
+        computed once per owner and kept while the layout lives."""
+        found = self._columns.get(id(owner))
+        if found is not None and found[0] is owner:
+            return cast(_T, found[1])
+        made = build()
+        self._columns[id(owner)] = (owner, made)
+        return made
+
+
+class PackedEntries(NamedTuple):
+    """A subject's entries as one flat tuple of values and a shared layout: the fastest
+    form for bulk totals (no object per run or entry). Positions stand in for entry and
+    rater ids, as in an EntryGroupInput without references."""
+
+    layout: EntryLayout
+    values: tuple[Decimal, ...]
+
+    def groups(self) -> tuple[EntryGroupInput, ...]:
+        return tuple(
+            EntryGroupInput(indicator, group, (), (), self.values[start:end])
+            for (indicator, group), (start, end) in zip(
+                self.layout.keys, self.layout.bounds, strict=True
+            )
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class AdjustmentInput:
     adjustment_id: Ref
@@ -221,9 +281,14 @@ class SubjectInput:
     entries: tuple[EntryInput, ...] = ()
     adjustments: tuple[AdjustmentInput, ...] = ()
     vetoes: tuple[VetoInput, ...] = ()
-    # Entries may also come grouped (see EntryGroupInput); both forms may be mixed.
+    # Entries may also come grouped (see EntryGroupInput) or packed (see PackedEntries);
+    # all forms may be mixed, and the result does not depend on the form.
     entry_groups: tuple[EntryGroupInput, ...] = ()
+    packed: PackedEntries | None = None
+
+    def grouped(self) -> tuple[EntryGroupInput, ...]:
+        return self.entry_groups + self.packed.groups() if self.packed else self.entry_groups
 
     def all_entries(self) -> tuple[EntryInput, ...]:
-        grouped = tuple(entry for group in self.entry_groups for entry in group.entries())
+        grouped = tuple(entry for group in self.grouped() for entry in group.entries())
         return grouped + self.entries if grouped else self.entries

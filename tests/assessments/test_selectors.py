@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from assessments.models import Assessment, Cycle, ScoreEntry
-from assessments.selectors import subject_inputs, subject_inputs_for_totals
+from assessments.selectors import _read_ahead, subject_inputs, subject_inputs_for_totals
 from indicators import engine, services
 from indicators.models import Indicator
 from indicators.selectors import scheme_spec
@@ -76,3 +78,37 @@ def _more_secretaries(cast):
             tenant=cast.tenant_a, user=user, community=other, took_office=dt.date(2025, 1, 1)
         )
     ] and [Secretary.objects.get(community=other)]
+
+
+class _Cursor:
+    """Hands out numbered rows in batches; fails after ``fail_after`` batches if given."""
+
+    def __init__(self, rows: int, fail_after: int | None = None) -> None:
+        self.rows, self.fail_after, self.fetched = list(range(rows)), fail_after, 0
+
+    def fetchmany(self, size: int) -> list[int]:
+        if self.fail_after is not None and self.fetched >= self.fail_after:
+            raise RuntimeError("connection lost")
+        batch, self.rows = self.rows[:size], self.rows[size:]
+        self.fetched += 1
+        return batch
+
+
+def test_read_ahead_yields_every_row_in_order() -> None:
+    assert list(_read_ahead(_Cursor(1005), batch_size=10)) == list(range(1005))
+    assert list(_read_ahead(_Cursor(0))) == []
+
+
+def test_read_ahead_raises_the_readers_error_in_the_caller() -> None:
+    rows = _read_ahead(_Cursor(100, fail_after=2), batch_size=10)
+    assert [next(rows) for _ in range(20)] == list(range(20))
+    with pytest.raises(RuntimeError, match="connection lost"):
+        next(rows)
+
+
+def test_read_ahead_stops_its_reader_when_the_caller_stops_early() -> None:
+    cursor = _Cursor(100_000)
+    rows = _read_ahead(cursor, batch_size=10)
+    assert next(rows) == 0
+    rows.close()  # joins the reader; it must not run on to the end of the cursor
+    assert cursor.fetched < 100

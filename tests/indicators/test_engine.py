@@ -599,3 +599,15 @@ def test_a_category_empty_for_a_subject_is_an_error_only_for_that_subject() -> N
     assert both(scheme, rural).total == D("70.00")  # 40 + 30
     with pytest.raises(ValueError, match="no indicator that applies"):
         score(scheme, subject(entries("a", "org", "80")))
+
+
+def test_a_packed_layout_refuses_a_pair_named_twice_or_a_negative_run() -> None:
+    from indicators.engine import EntryLayout
+
+    with pytest.raises(ValueError, match="twice"):
+        EntryLayout((("a", "g", 1), ("a", "g", 2)))
+    with pytest.raises(ValueError, match="negative"):
+        EntryLayout((("a", "g", -1),))
+    layout = EntryLayout((("a", "g", 2), ("b", "g", 0), ("c", "h", 3)))
+    assert layout.keys == (("a", "g"), ("b", "g"), ("c", "h"))
+    assert layout.bounds == ((0, 2), (2, 2), (2, 5))

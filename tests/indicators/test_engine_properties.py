@@ -21,9 +21,11 @@ from indicators.engine import (
     CompiledScheme,
     Direction,
     EntryInput,
+    EntryLayout,
     Grade,
     IndicatorSpec,
     Method,
+    PackedEntries,
     RaterGroupSpec,
     Result,
     SchemeSpec,
@@ -310,3 +312,26 @@ def test_explain_false_gives_the_same_numbers(case: Case) -> None:
     full = score(case.compiled, case.subject, explain=True)
     assert fast.explanation is None
     assert numbers(fast) == numbers(full)
+
+
+@PROPERTY_SETTINGS
+@given(cases(), st.randoms(use_true_random=False))
+def test_the_packed_form_gives_the_same_numbers(case: Case, rng: Random) -> None:
+    # The bulk selector's form: one flat tuple of values and a layout of (indicator, group)
+    # runs, in whatever order the database returned them.
+    runs: dict[tuple[str, str], list[Decimal]] = {}
+    for entry in case.subject.entries:
+        runs.setdefault((entry.indicator_code, entry.group_code), []).append(entry.value)
+    keys = list(runs)
+    rng.shuffle(keys)
+    layout = EntryLayout(tuple((i, g, len(runs[(i, g)])) for i, g in keys))
+    values = tuple(v for key in keys for v in runs[key])
+    packed = replace(case.subject, entries=(), packed=PackedEntries(layout, values))
+    fast = score(case.compiled, packed, explain=False)
+    full = score(case.compiled, case.subject, explain=True)
+    # Positions stand in for the ids of entries the plan leaves out; their number is kept.
+    assert numbers(fast)[:-1] == numbers(full)[:-1]
+    assert len(fast.ignored_entry_ids) == len(full.ignored_entry_ids)
+    # A layout serves every subject that shares it, once per context plan.
+    again = score(case.compiled, packed, explain=False)
+    assert numbers(again) == numbers(fast)
