@@ -33,6 +33,15 @@ class Cycle(TenantOwned):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # An annual evaluation may fold in the year's quarterly pre-evaluations:
+    # total = annual x (100 - share)% + mean of the quarters x share%.
+    quarters_share = models.PositiveSmallIntegerField(
+        _("share of the quarters (%)"),
+        default=0,
+        help_text=_(
+            "Annual cycles only: the part of the annual total that the mean of the year's quarterly results makes up."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -40,6 +49,13 @@ class Cycle(TenantOwned):
         verbose_name_plural = _("cycles")
         ordering = ["-year", "-quarter"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(quarters_share=0) | Q(kind="annual", quarters_share__lte=100),
+                name="cycle_quarters_share_annual",
+                violation_error_message=_(
+                    "Only an annual cycle folds in the quarters, with a share of 0-100 %."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["tenant", "kind", "year", "quarter"],
                 name="cycle_unique_quarter",
@@ -302,6 +318,15 @@ class Result(TenantOwned):
     rank_in_tenant = models.PositiveIntegerField(_("rank in tenant"), null=True, blank=True)
     pay_tier = models.PositiveSmallIntegerField(_("pay tier"), null=True, blank=True)
     quota_review = models.BooleanField(_("优秀 quota tie, to review"), default=False)
+    # Annual results folding in the quarters: the annual evaluation's own total and the
+    # mean of the quarterly totals it was folded with (see Cycle.quarters_share).
+    own_total = models.DecimalField(
+        _("annual evaluation alone"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    quarters_mean = models.DecimalField(
+        _("mean of the quarters"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    quarters_folded = models.PositiveSmallIntegerField(_("quarters folded in"), default=0)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
 
     scope_paths = ScopePaths(street="street_id", secretary="assessment__secretary_id")

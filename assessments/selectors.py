@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from assessments.models import Assessment, ScoreEntry
+from assessments.models import Assessment, Cycle, Result, ScoreEntry
 from indicators import engine
 from indicators.models import Indicator, RaterGroup
 from organizations.tenancy import Actor
@@ -312,3 +312,33 @@ def rank_among_stored(assessment: Assessment, result: engine.Result) -> tuple[in
         .aggregate(ahead=Count("pk", filter=ahead), others=Count("pk"))
     )
     return counts["ahead"] + 1, counts["others"] + 1
+
+
+# The annual fold -----------------------------------------------------------------------------
+
+FOLDED_STATES = (
+    Assessment.State.PUBLISHED,
+    Assessment.State.APPEAL,
+    Assessment.State.FINAL,
+)
+
+
+def quarter_totals(*, cycle: Cycle, secretary_ids: Iterable[int]) -> dict[int, list[Decimal]]:
+    """Each secretary's published quarterly totals of the annual cycle's year, by quarter, in
+    one query. Quarters still being scored do not count: a fold must not move when an
+    unpublished quarter changes."""
+    totals: dict[int, list[Decimal]] = defaultdict(list)
+    rows = (
+        Result.objects.filter(
+            tenant_id=cycle.tenant_id,
+            assessment__cycle__kind=Cycle.Kind.QUARTERLY,
+            assessment__cycle__year=cycle.year,
+            assessment__state__in=FOLDED_STATES,
+            assessment__secretary_id__in=list(secretary_ids),
+        )
+        .order_by("assessment__cycle__quarter")
+        .values_list("assessment__secretary_id", "total")
+    )
+    for secretary_id, total in rows:
+        totals[secretary_id].append(total)
+    return totals

@@ -146,4 +146,16 @@ def result_to_dict(result: engine.Result) -> dict[str, Any]:
             for m in result.missing
         ],
         "explanation": node_to_dict(result.explanation) if result.explanation else None,
+        "fold": _fold_to_dict(result.fold) if result.fold else None,
+    }
+
+
+def _fold_to_dict(fold: engine.QuarterFold) -> dict[str, Any]:
+    mean = fold.quarters_mean
+    return {
+        "own_total": f"{fold.own_total:f}",
+        "quarter_totals": [f"{t:f}" for t in fold.quarter_totals],
+        "quarters_mean": f"{engine.to_cents(mean):f}" if mean is not None else None,
+        "share": f"{fold.share:f}",
+        "own_share": f"{100 - fold.share:f}",
     }

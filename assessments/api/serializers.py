@@ -73,10 +73,11 @@ class CycleSerializer(serializers.ModelSerializer[Cycle]):
     quarter = serializers.IntegerField(
         min_value=1, max_value=4, required=False, allow_null=True, default=None
     )
+    quarters_share = serializers.IntegerField(min_value=0, max_value=100, required=False, default=0)
 
     class Meta:
         model = Cycle
-        fields = ["id", "kind", "year", "quarter", "name", "scheme", "starts_on", "ends_on", "created_at"]  # fmt: skip
+        fields = ["id", "kind", "year", "quarter", "name", "scheme", "starts_on", "ends_on", "quarters_share", "created_at"]  # fmt: skip
         read_only_fields = ["id", "created_at"]
         # The service checks the one-cycle-per-quarter constraints, with the tenant.
         validators: list[Any] = []

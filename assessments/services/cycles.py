@@ -54,6 +54,7 @@ def cycle_open(
     starts_on: dt.date,
     ends_on: dt.date,
     name: str = "",
+    quarters_share: int = 0,
 ) -> Cycle:
     """Open a cycle and create one assessment per serving secretary in the tenant.
 
@@ -69,13 +70,27 @@ def cycle_open(
         )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("A cycle cannot end before it starts.")})
+    if quarters_share and kind != Cycle.Kind.ANNUAL:
+        raise ValidationError(
+            {
+                "quarters_share": _(
+                    "Only an annual cycle folds in the quarters; leave the share at 0."
+                )
+            }
+        )
+    if not 0 <= quarters_share <= 100:
+        raise ValidationError({"quarters_share": _("The quarters' share is a percentage, 0-100.")})
     cycle = Cycle(
         tenant_id=actor.tenant_id, kind=kind, year=year, quarter=quarter, scheme=scheme,
         starts_on=starts_on, ends_on=ends_on, name=name or _cycle_name(kind, year, quarter),
+        quarters_share=quarters_share,
     )  # fmt: skip
     cycle.full_clean()
     cycle.save()
-    audit(actor, actor.tenant_id, "cycle.open", cycle, after={"scheme": scheme.pk, "kind": kind})
+    audit(
+        actor, actor.tenant_id, "cycle.open", cycle,
+        after={"scheme": scheme.pk, "kind": kind, "quarters_share": quarters_share},
+    )  # fmt: skip
     serving = Secretary.objects.filter(tenant_id=actor.tenant_id, left_office__isnull=True).count()
     if serving <= INLINE_OPEN_LIMIT:
         create_assessments(cycle_id=cycle.pk)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AdjustmentRecord, Assessment, Cycle, Result, VetoRecord
-from assessments.selectors import subject_inputs, subject_inputs_for_totals
+from assessments.selectors import quarter_totals, subject_inputs, subject_inputs_for_totals
 from indicators import engine
 from indicators.models import SpecialIndicatorChoice
 from indicators.selectors import scheme_spec
@@ -62,10 +62,26 @@ def _compiled(assessment: Assessment) -> engine.CompiledScheme:
     return engine.compile_scheme(scheme_spec(scheme=assessment.scheme, special_codes=chosen))
 
 
+def _folded(
+    cycle: Cycle, compiled: engine.CompiledScheme, scored: dict[Assessment, engine.Result]
+) -> dict[Assessment, engine.Result]:
+    """Annual results with the year's quarters folded in at the cycle's share."""
+    if cycle.kind != Cycle.Kind.ANNUAL or not cycle.quarters_share:
+        return scored
+    quarters = quarter_totals(cycle=cycle, secretary_ids={a.secretary_id for a in scored})
+    share, bands = Decimal(cycle.quarters_share), compiled.scheme.grade_bands
+    return {
+        a: engine.fold_quarters(result, quarters.get(a.secretary_id, ()), share, bands)
+        for a, result in scored.items()
+    }
+
+
 def compute_result(assessment: Assessment, *, explain: bool = True) -> engine.Result:
     """One assessment's result with its explanation (for the scorecard and publishing)."""
     subject = _with_adjustments(subject_inputs([assessment]), [assessment])[0]
-    return engine.score(_compiled(assessment), subject, explain=explain)
+    compiled = _compiled(assessment)
+    result = engine.score(compiled, subject, explain=explain)
+    return _folded(assessment.cycle, compiled, {assessment: result})[assessment]
 
 
 @transaction.atomic
@@ -91,6 +107,12 @@ def recompute_cycle(*, cycle_id: int) -> int:
                 scheme_spec(scheme=cycle.scheme, special_codes=picks)
             )
         scored[int(subject.subject_id)] = engine.score(compiled[picks], subject, explain=False)
+    if cycle.kind == Cycle.Kind.ANNUAL and cycle.quarters_share:
+        # The grade bands are the scheme's, whatever the picks: any compiled plan has them.
+        folded = _folded(
+            cycle, next(iter(compiled.values())), {by_pk[pk]: r for pk, r in scored.items()}
+        )
+        scored = {a.pk: r for a, r in folded.items()}
     ranked_tenant = {int(r.result.subject_id): r for r in engine.rank(scored.values())}
     street_ranks: dict[int, int] = {}
     by_street: dict[int, list[engine.Result]] = defaultdict(list)
@@ -120,7 +142,7 @@ def recompute_cycle(*, cycle_id: int) -> int:
                 "categories": {c.code: str(engine.to_cents(c.subtotal)) for c in result.categories},
                 "rank_in_street": street_ranks[pk], "rank_in_tenant": ranked.rank,
                 "pay_tier": ranked.tier, "quota_review": ranked.needs_review,
-                "computed_at": now,
+                **_fold_fields(result.fold), "computed_at": now,
             },
         )  # fmt: skip
     return len(tenant_ranked)
@@ -135,4 +157,17 @@ def what_if_result(assessment: Assessment, values: dict[str, Decimal]) -> engine
         else g
         for g in subject.entry_groups
     )
-    return engine.score(_compiled(assessment), replace(subject, entry_groups=groups), explain=False)
+    compiled = _compiled(assessment)
+    result = engine.score(compiled, replace(subject, entry_groups=groups), explain=False)
+    return _folded(assessment.cycle, compiled, {assessment: result})[assessment]
+
+
+def _fold_fields(fold: engine.QuarterFold | None) -> dict[str, object]:
+    if fold is None:
+        return {"own_total": None, "quarters_mean": None, "quarters_folded": 0}
+    mean = engine.to_cents(fold.quarters_mean) if fold.quarters_mean is not None else None
+    return {
+        "own_total": fold.own_total,
+        "quarters_mean": mean,
+        "quarters_folded": len(fold.quarter_totals),
+    }

@@ -7,6 +7,7 @@ the contract.
 from .arith import to_cents
 from .compile import CompiledScheme, compile_scheme
 from .compute import grade_for, score
+from .fold import fold_quarters
 from .ranking import (
     RankedResult,
     apply_excellent_quota,
@@ -24,6 +25,7 @@ from .results import (
     MissingEntry,
     NodeKind,
     ParamValue,
+    QuarterFold,
     Result,
 )
 from .specs import (
@@ -80,6 +82,7 @@ __all__ = [
     "OverrideKey",
     "PackedEntries",
     "ParamValue",
+    "QuarterFold",
     "RankedResult",
     "RaterGroupSpec",
     "Ref",
@@ -91,6 +94,7 @@ __all__ = [
     "VetoItemSpec",
     "apply_excellent_quota",
     "compile_scheme",
+    "fold_quarters",
     "forced_distribution",
     "grade_for",
     "rank",

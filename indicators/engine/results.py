@@ -187,6 +187,17 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class QuarterFold:
+    """total = own_total x (100 - share)% + mean of the quarters x share%, rounded once."""
+
+    own_total: Decimal  # the annual evaluation's own total, rounded
+    own_exact_total: Decimal
+    quarter_totals: tuple[Decimal, ...]  # the year's published quarterly totals
+    quarters_mean: Decimal | None  # exact; None when there were no quarters to fold
+    share: Decimal  # percent of the total that the quarters make up
+
+
+@dataclass(frozen=True)
 class Result:
     subject_id: Ref
     total: Decimal  # exact_total rounded once: 2 places, half up
@@ -209,6 +220,9 @@ class Result:
     ignored_entry_ids: tuple[Ref, ...]  # entries for indicators that do not apply
     explanation: ExplanationNode | None
     figures: Figures
+    # An annual result that folds in the year's quarters (see fold.fold_quarters); the
+    # explanation then explains `fold.own_total`, and the fold line the rest.
+    fold: QuarterFold | None = None
 
     @cached_property
     def indicators(self) -> tuple[IndicatorResult, ...]:
