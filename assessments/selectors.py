@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from assessments.models import Assessment, Cycle, Result, ScoreEntry
 from indicators import engine
-from indicators.models import Indicator, RaterGroup
+from indicators.models import Indicator, RaterGroup, SpecialIndicatorChoice
 from organizations.tenancy import Actor
 
 
@@ -342,3 +342,59 @@ def quarter_totals(*, cycle: Cycle, secretary_ids: Iterable[int]) -> dict[int, l
     for secretary_id, total in rows:
         totals[secretary_id].append(total)
     return totals
+
+
+# Which indicators an assessment is scored on ------------------------------------------------
+
+
+def approved_special_codes(
+    *, scheme_id: int, community_ids: Iterable[int]
+) -> dict[int, frozenset[str]]:
+    """Each community's approved special indicators (特色指标) of a scheme version, as the pool
+    indicator codes they are scored on, in one query."""
+    chosen: dict[int, set[str]] = defaultdict(set)
+    picks = SpecialIndicatorChoice.objects.filter(
+        scheme_id=scheme_id,
+        community_id__in=list(community_ids),
+        status=SpecialIndicatorChoice.Status.APPROVED,
+        indicator__isnull=False,
+    ).values_list("community_id", "indicator__code")
+    for community_id, code in picks:
+        chosen[community_id].add(code)
+    return {community_id: frozenset(codes) for community_id, codes in chosen.items()}
+
+
+def indicator_applies(
+    indicator: Indicator, *, community_type: str, career_stage: str, chosen: frozenset[str]
+) -> bool:
+    """The engine's rule (indicators.engine.compile), for pages that list indicators without
+    compiling the scheme: a pool indicator only where the community chose it; otherwise by
+    community type and career stage, where the indicator names any."""
+    if indicator.in_special_pool and indicator.code not in chosen:
+        return False
+    return (not indicator.community_types or community_type in indicator.community_types) and (
+        not indicator.career_stages or career_stage in indicator.career_stages
+    )
+
+
+def indicators_for_assessment(assessment: Assessment) -> list[Indicator]:
+    """The indicators this assessment is scored on, in scheme order, with their category and
+    rater groups: two queries plus one for the community's special picks."""
+    chosen = approved_special_codes(
+        scheme_id=assessment.scheme_id, community_ids=[assessment.community_id]
+    ).get(assessment.community_id, frozenset())
+    indicators = (
+        Indicator.objects.filter(scheme_id=assessment.scheme_id)
+        .select_related("category")
+        .prefetch_related("rater_groups")
+    )
+    return [
+        i
+        for i in indicators
+        if indicator_applies(
+            i,
+            community_type=assessment.community_type,
+            career_stage=assessment.career_stage,
+            chosen=chosen,
+        )
+    ]

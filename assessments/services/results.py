@@ -10,9 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AdjustmentRecord, Assessment, Cycle, Result, VetoRecord
-from assessments.selectors import quarter_totals, subject_inputs, subject_inputs_for_totals
+from assessments.selectors import (
+    approved_special_codes,
+    quarter_totals,
+    subject_inputs,
+    subject_inputs_for_totals,
+)
 from indicators import engine
-from indicators.models import SpecialIndicatorChoice
 from indicators.selectors import scheme_spec
 
 
@@ -41,24 +45,10 @@ def _with_adjustments(
     ]
 
 
-def _special_choices(scheme_id: int, community_ids: list[int]) -> dict[int, frozenset[str]]:
-    """Each community's approved picks from the scheme's special-indicator pool."""
-    chosen: dict[int, set[str]] = defaultdict(set)
-    picks = SpecialIndicatorChoice.objects.filter(
-        scheme_id=scheme_id,
-        community_id__in=community_ids,
-        status="approved",
-        indicator__isnull=False,
-    ).values_list("community_id", "indicator__code")
-    for community_id, code in picks:
-        chosen[community_id].add(code)
-    return {community_id: frozenset(codes) for community_id, codes in chosen.items()}
-
-
 def _compiled(assessment: Assessment) -> engine.CompiledScheme:
-    chosen = _special_choices(assessment.scheme_id, [assessment.community_id]).get(
-        assessment.community_id
-    )
+    chosen = approved_special_codes(
+        scheme_id=assessment.scheme_id, community_ids=[assessment.community_id]
+    ).get(assessment.community_id)
     return engine.compile_scheme(scheme_spec(scheme=assessment.scheme, special_codes=chosen))
 
 
@@ -97,7 +87,9 @@ def recompute_cycle(*, cycle_id: int) -> int:
     subjects = _with_adjustments(list(subject_inputs_for_totals(assessments)), assessments)
     by_pk = {a.pk: a for a in assessments}
     # One compiled scheme per distinct set of special-indicator picks (most share one).
-    choices = _special_choices(cycle.scheme_id, [a.community_id for a in assessments])
+    choices = approved_special_codes(
+        scheme_id=cycle.scheme_id, community_ids=[a.community_id for a in assessments]
+    )
     compiled: dict[frozenset[str] | None, engine.CompiledScheme] = {}
     scored = {}
     for subject in subjects:

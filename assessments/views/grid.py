@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import services
 from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
-from assessments.selectors import assessment_list_for_actor
+from assessments.selectors import assessment_list_for_actor, indicators_for_assessment
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
@@ -144,17 +144,6 @@ def _rateable_groups(actor: Actor, assessment: Assessment) -> list[RaterGroup]:
     return [g for g in groups if g.kind in kinds]
 
 
-def _applies(indicator: Indicator, assessment: Assessment) -> bool:
-    # Special-pool indicators count only where a community chose them; they are left out here.
-    return (
-        not indicator.in_special_pool
-        and (
-            not indicator.community_types or assessment.community_type in indicator.community_types
-        )
-        and (not indicator.career_stages or assessment.career_stage in indicator.career_stages)
-    )
-
-
 def _plain(value: Decimal) -> str:
     """100.0000 → "100", 87.5000 → "87.5": what the rater typed, without the padding."""
     return f"{Decimal(value).normalize():f}"
@@ -177,15 +166,9 @@ def _hint(indicator: Indicator) -> str:
 def _grid_rows(
     actor: Actor, assessment: Assessment, groups: list[RaterGroup]
 ) -> tuple[list[dict[str, Any]], int]:
-    """One row per indicator with one cell per group; three queries in all."""
+    """One row per indicator with one cell per group; four queries in all."""
     group_ids = {g.pk for g in groups}
-    indicators = [
-        i
-        for i in Indicator.objects.filter(scheme_id=assessment.scheme_id)
-        .select_related("category")
-        .prefetch_related("rater_groups")
-        if _applies(i, assessment)
-    ]
+    indicators = indicators_for_assessment(assessment)
     collective = {g.pk for g in groups if g.kind in (Kind.ORGANISATION, Kind.OTHER)}
     entries = {
         (e.indicator_id, e.rater_group_id): e

@@ -31,7 +31,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # The grid for an assessor: session, user, memberships, assessment, groups, assignment
 # check, indicators, their groups, entries, items, vetoes, plus the context processor;
 # PostgreSQL adds one (the tenant setting for row-level security), SQLite runs one fewer.
-GRID_QUERIES = 17
+GRID_QUERIES = 18
 LIST_QUERIES = 12
 
 

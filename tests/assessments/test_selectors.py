@@ -8,10 +8,19 @@ from decimal import Decimal
 import pytest
 
 from assessments.models import Assessment, Cycle, ScoreEntry
-from assessments.selectors import _read_ahead, subject_inputs, subject_inputs_for_totals
+from assessments.selectors import (
+    _read_ahead,
+    approved_special_codes,
+    indicators_for_assessment,
+    subject_inputs,
+    subject_inputs_for_totals,
+)
 from indicators import engine, services
+from indicators import services as scheme_services
+from indicators.engine import CareerStage, CommunityType, compile_scheme
 from indicators.models import Indicator
 from indicators.selectors import scheme_spec
+from indicators.templates import template_document
 from organizations.selectors import actor_for_user
 from tests import factories as f
 from tests.indicators.documents import small_document
@@ -112,3 +121,39 @@ def test_read_ahead_stops_its_reader_when_the_caller_stops_early() -> None:
     assert next(rows) == 0
     rows.close()  # joins the reader; it must not run on to the end of the cursor
     assert cursor.fetched < 100
+
+
+@pytest.mark.parametrize(
+    "template", ["jichu-fazhan-tese", "chengxiao-dangjian-manyi", "sige-weidu"]
+)
+def test_the_indicators_an_assessment_lists_are_the_ones_the_engine_scores(
+    cast, as_tenant, template
+) -> None:
+    actor = actor_for_user(cast.admin)
+    with as_tenant(cast.tenant_a):
+        document = template_document(template, scheme_code=f"t-{template}", year=2026)
+        scheme = scheme_services.scheme_create_from_document(actor=actor, document=document)
+        scheme = scheme_services.scheme_publish(actor=actor, scheme=scheme)
+        pool = list(Indicator.objects.filter(scheme=scheme, in_special_pool=True).order_by("pk"))
+        if pool:
+            scheme_services.special_choice_pick(
+                actor=actor_for_user(cast.secretary), scheme=scheme,
+                community=cast.community_a11, indicator=pool[0],
+            )  # fmt: skip
+        chosen = approved_special_codes(scheme_id=scheme.pk, community_ids=[cast.community_a11.pk])
+        compiled = compile_scheme(
+            scheme_spec(scheme=scheme, special_codes=chosen.get(cast.community_a11.pk))
+        )
+        for community_type in CommunityType:
+            for stage in CareerStage:
+                assessment = Assessment(
+                    scheme=scheme, community=cast.community_a11,
+                    community_type=community_type, career_stage=stage,
+                )  # fmt: skip
+                listed = [i.code for i in indicators_for_assessment(assessment)]
+                plan = compiled.contexts[(community_type, stage)]
+                scored = [i.spec.code for c in plan.categories for i in c.indicators]
+                assert sorted(listed) == sorted(scored), (community_type, stage)
+                if pool:
+                    assert pool[0].code in listed
+                    assert not {p.code for p in pool[1:]} & set(listed)
