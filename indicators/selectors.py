@@ -36,6 +36,11 @@ def scheme_list_for_actor(
     return ordered
 
 
+def pool_indicator_list_for_actor(*, actor: Actor | None) -> QuerySet[Indicator]:
+    """Special-pool indicators (特色指标库) of the schemes the actor may see."""
+    return Indicator.objects.for_actor(actor).filter(in_special_pool=True)
+
+
 def scheme_get_for_actor(*, actor: Actor | None, pk: int) -> Scheme:
     scheme: Scheme = get_scoped_or_404(Scheme.objects.for_actor(actor), pk=pk)
     return scheme

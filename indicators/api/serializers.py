@@ -16,6 +16,8 @@ from indicators.models import (
     TargetOverride,
     VetoItem,
 )
+from indicators.selectors import pool_indicator_list_for_actor
+from organizations.api.base import ScopedRelatedField
 from organizations.models import OrgUnit
 from organizations.selectors import unit_list_for_actor
 
@@ -207,3 +209,7 @@ class SpecialChoiceSerializer(serializers.ModelSerializer[Any]):
 
 class DecisionSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
+    # On approval: the pool indicator of the same version that carries the proposal's score.
+    scored_as = ScopedRelatedField(
+        selector=pool_indicator_list_for_actor, required=False, allow_null=True
+    )

@@ -327,9 +327,12 @@ class SpecialChoiceViewSet(
     @extend_schema(request=s.DecisionSerializer, responses=s.SpecialChoiceSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        data = s.DecisionSerializer(data=request.data)
+        data = s.DecisionSerializer(data=request.data, context={"actor": self.actor})
         data.is_valid(raise_exception=True)
         choice = services.special_choice_decide(
-            actor=self.actor, choice=self.get_object(), approve=data.validated_data["approve"]
+            actor=self.actor,
+            choice=self.get_object(),
+            approve=data.validated_data["approve"],
+            scored_as=data.validated_data.get("scored_as"),
         )
         return Response(self.get_serializer(choice).data)

@@ -116,9 +116,19 @@ def special_choice_propose(
 
 @transaction.atomic
 def special_choice_decide(
-    *, actor: Actor, choice: SpecialIndicatorChoice, approve: bool
+    *,
+    actor: Actor,
+    choice: SpecialIndicatorChoice,
+    approve: bool,
+    scored_as: Indicator | None = None,
 ) -> SpecialIndicatorChoice:
-    """An assessor of the community's street (or a tenant admin) approves or rejects a proposal."""
+    """An assessor of the community's street (or a tenant admin) approves or rejects a proposal.
+
+    A published scheme version cannot grow a new indicator, so an approved proposal is
+    scored on a pool indicator of the version that the approver names (``scored_as``):
+    its method, points and rater groups carry the proposal, under the community's own name
+    and description. It then counts like a pick of that pool indicator.
+    """
     may_decide = actor.has_role(Role.TENANT_ADMIN) or (
         actor.has_role(Role.STREET_ASSESSOR) and choice.street_id in actor.street_ids
     )
@@ -128,11 +138,38 @@ def special_choice_decide(
         )
     if choice.status != Status.PROPOSED:
         raise ValidationError(_("Only a proposal that is still open can be decided."))
+    if approve:
+        if scored_as is None:
+            raise ValidationError(
+                {"scored_as": _("Name the pool indicator on which this proposal is scored.")}
+            )
+        if scored_as.scheme_id != choice.scheme_id or not scored_as.in_special_pool:
+            raise ValidationError(
+                {"scored_as": _("Choose an indicator from this scheme's special-indicator pool.")}
+            )
+        taken = SpecialIndicatorChoice.objects.filter(
+            scheme_id=choice.scheme_id, community_id=choice.community_id, indicator=scored_as
+        ).exclude(status=Status.REJECTED)
+        if taken.exists():
+            raise ValidationError(
+                {
+                    "scored_as": _(
+                        "This community already counts that pool indicator; choose another."
+                    )
+                }
+            )
+        choice.indicator = scored_as
     choice.status = Status.APPROVED if approve else Status.REJECTED
     choice.decided_by_id = actor.user_id
     choice.decided_at = timezone.now()
-    choice.save(update_fields=["status", "decided_by", "decided_at"])
-    _audit(actor, "special_indicator.approve" if approve else "special_indicator.reject", choice)
+    choice.save(update_fields=["indicator", "status", "decided_by", "decided_at"])
+    extra = {"scored_as": scored_as.code} if approve and scored_as else {}
+    _audit(
+        actor,
+        "special_indicator.approve" if approve else "special_indicator.reject",
+        choice,
+        **extra,
+    )
     return choice
 
 

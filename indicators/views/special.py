@@ -63,7 +63,15 @@ def _act(request: HttpRequest, scheme: Any, community: OrgUnit, proposal: Propos
                 selectors.special_choices_for_actor(actor=actor, scheme=scheme),
                 pk=request.POST.get("choice"),
             )
-            services.special_choice_decide(actor=actor, choice=choice, approve=action == "approve")
+            scored_as = None
+            if action == "approve" and request.POST.get("scored_as"):
+                scored_as = get_scoped_or_404(
+                    Indicator.objects.for_actor(actor).filter(scheme=scheme),
+                    pk=request.POST.get("scored_as"),
+                )
+            services.special_choice_decide(
+                actor=actor, choice=choice, approve=action == "approve", scored_as=scored_as
+            )
         else:
             messages.error(request, _("Unknown action."))
             return False

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from assessments.selectors import approved_special_codes
 from indicators import services
 from indicators.models import Indicator, SpecialIndicatorChoice
 from indicators.templates import template_document
@@ -61,11 +62,31 @@ def test_a_proposal_counts_once_approved_by_the_streets_assessor(cast, as_tenant
             services.special_choice_decide(
                 actor=actor_for_user(cast.assessor_a2), choice=choice, approve=True
             )
+        with pytest.raises(ValidationError, match="scored_as|pool indicator"):
+            # A published version cannot grow an indicator: the approver names the pool
+            # indicator that carries the proposal.
+            services.special_choice_decide(
+                actor=actor_for_user(cast.assessor), choice=choice, approve=True
+            )
+        pool = list(Indicator.objects.filter(scheme=scheme, in_special_pool=True).order_by("pk"))
+        not_pool = Indicator.objects.filter(scheme=scheme, in_special_pool=False).first()
+        with pytest.raises(ValidationError):
+            services.special_choice_decide(
+                actor=actor_for_user(cast.assessor), choice=choice, approve=True,
+                scored_as=not_pool,
+            )  # fmt: skip
+        choice.refresh_from_db()
+        assert (choice.status, choice.indicator_id) == ("proposed", None)
         services.special_choice_decide(
-            actor=actor_for_user(cast.assessor), choice=choice, approve=True
+            actor=actor_for_user(cast.assessor), choice=choice, approve=True, scored_as=pool[0]
         )
         choice.refresh_from_db()
         assert (choice.status, choice.decided_by_id) == ("approved", cast.assessor.pk)
+        assert choice.indicator_id == pool[0].pk
+        # It now counts where scores are computed: the community is scored on that indicator.
+        assert approved_special_codes(
+            scheme_id=scheme.pk, community_ids=[cast.community_a11.pk]
+        ) == {cast.community_a11.pk: frozenset({pool[0].code})}
         with pytest.raises(ValidationError):
             services.special_choice_decide(
                 actor=actor_for_user(cast.assessor), choice=choice, approve=False
@@ -126,12 +147,26 @@ def test_the_api_picks_proposes_and_decides(cast, as_tenant, scheme):
         secretary.post(decide, {"approve": True}, content_type="application/json").status_code
         == 403
     )
-    assert (
-        cast.client_for("assessor")
-        .post(decide, {"approve": True}, content_type="application/json")
-        .json()["status"]
-        == "approved"
+    assessor = cast.client_for("assessor")
+    missing = assessor.post(decide, {"approve": True}, content_type="application/json")
+    assert missing.status_code == 400 and "scored_as" in missing.json()
+    with as_tenant(cast.tenant_b):
+        document = template_document("jichu-fazhan-tese", scheme_code="tese", year=2026)
+        other = services.scheme_create_from_document(
+            actor=actor_for_user(cast.admin_b), document=document
+        )
+        foreign_indicator = Indicator.objects.filter(scheme=other, in_special_pool=True).first()
+    foreign_pool = assessor.post(
+        decide,
+        {"approve": True, "scored_as": foreign_indicator.pk},
+        content_type="application/json",
     )
+    assert foreign_pool.status_code == 400 and "scored_as" in foreign_pool.json()
+    approved = assessor.post(
+        decide, {"approve": True, "scored_as": pool[1].pk}, content_type="application/json"
+    )
+    assert approved.json()["status"] == "approved"
+    assert approved.json()["indicator"] == pool[1].pk
     listed = cast.client_for("assessor_a2").get(url).json()
     assert listed["count"] == 0  # another street sees none of street 1's choices
 
@@ -178,3 +213,30 @@ def test_withdraw_asks_first(cast, as_tenant, scheme):
     with as_tenant(cast.tenant_a):
         assert not SpecialIndicatorChoice.objects.filter(pk=choice.pk).exists()
     assert cast.client_for("secretary_b").get(url).status_code == 404
+
+
+def test_the_page_approves_a_proposal_on_the_pool_indicator_named(cast, as_tenant, scheme):
+    pool = _pool(scheme, as_tenant, cast.tenant_a)
+    with as_tenant(cast.tenant_a):
+        choice = services.special_choice_propose(
+            actor=actor_for_user(cast.secretary), scheme=scheme, community=cast.community_a11,
+            name="垃圾分类示范", description="示范小区数", max_points=Decimal(5),
+        )  # fmt: skip
+    client = cast.client_for("assessor")
+    page_url = (
+        reverse("indicators:special", args=[scheme.pk]) + f"?community={cast.community_a11.pk}"
+    )
+    unnamed = client.post(
+        page_url, {"action": "approve", "choice": choice.pk}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert unnamed.status_code == 200
+    assert "Name the pool indicator on which this proposal is scored." in unnamed.content.decode()
+    with as_tenant(cast.tenant_a):
+        choice.refresh_from_db()
+        assert choice.status == "proposed"
+    named = client.post(
+        page_url, {"action": "approve", "choice": choice.pk, "scored_as": pool[2].pk}
+    )
+    assert named.status_code == 302
+    html = client.get(named["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"scored as {pool[2].name}" in html

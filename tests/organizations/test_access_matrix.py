@@ -246,7 +246,7 @@ MATRIX: dict[str, Probe] = {
         "post",
         lambda w: reverse("special-indicator-decide", args=[w.a["choice"].pk]),
         {"anon": 403, "admin": 200, "assessor": 200, "admin_b": 404, "*": 403},
-        {"approve": True},
+        {"approve": False},
         "json",
     ),
     # Indicator schemes: readable by the whole tenant, written by its admins. The probed
