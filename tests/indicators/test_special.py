@@ -62,7 +62,7 @@ def test_a_proposal_counts_once_approved_by_the_streets_assessor(cast, as_tenant
             services.special_choice_decide(
                 actor=actor_for_user(cast.assessor_a2), choice=choice, approve=True
             )
-        with pytest.raises(ValidationError, match="scored_as|pool indicator"):
+        with pytest.raises(ValidationError, match=r"scored_as|pool indicator"):
             # A published version cannot grow an indicator: the approver names the pool
             # indicator that carries the proposal.
             services.special_choice_decide(
