@@ -11,9 +11,9 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Prefetch, Q, QuerySet
 
-from assessments.models import Assessment, Cycle, Result, ScoreEntry
+from assessments.models import Appeal, AppealReview, Assessment, Cycle, Result, ScoreEntry
 from indicators import engine
 from indicators.models import Indicator, RaterGroup, SpecialIndicatorChoice
 from organizations.tenancy import Actor
@@ -398,3 +398,30 @@ def indicators_for_assessment(assessment: Assessment) -> list[Indicator]:
             chosen=chosen,
         )
     ]
+
+
+# The scorecard ---------------------------------------------------------------------------------
+
+
+def stored_result(assessment: Assessment) -> Result | None:
+    return Result.objects.filter(assessment=assessment).first()
+
+
+def appeals_with_reviews(assessment: Assessment) -> list[Appeal]:
+    """The assessment's appeals with their indicator and their reviews by level."""
+    reviews = Prefetch("reviews", queryset=AppealReview.objects.order_by("level"))
+    return list(
+        assessment.appeals.select_related("indicator").prefetch_related(reviews).order_by("pk")
+    )
+
+
+def entry_means(assessment: Assessment) -> dict[int, Decimal]:
+    """Each indicator's mean over all its entries (every group together): what the what-if
+    panel starts from, which never shows one rater's value apart."""
+    means = (
+        ScoreEntry.objects.filter(assessment=assessment)
+        .values("indicator_id")
+        .annotate(mean=Avg("value"))
+        .values_list("indicator_id", "mean")
+    )
+    return dict(means)

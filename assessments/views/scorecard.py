@@ -14,7 +14,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -22,11 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import services
-from assessments.models import AppealReview, Assessment, Result, ScoreEntry, SelfEvaluation
+from assessments.models import Assessment, SelfEvaluation
 from assessments.selectors import (
+    appeals_with_reviews,
     assessment_list_for_actor,
+    entry_means,
+    indicators_for_assessment,
     rank_among_stored,
     result_trend_for_actor,
+    stored_result,
     trend_points,
 )
 from indicators import engine
@@ -125,8 +128,8 @@ class AppealForm(forms.Form):
     def __init__(self, *args: Any, assessment: Assessment, **kw: Any):
         super().__init__(*args, **kw)
         field = self.fields["indicator"]
-        field.queryset = Indicator.objects.filter(scheme_id=assessment.scheme_id).order_by(  # type: ignore[attr-defined]
-            "order", "pk"
+        field.queryset = Indicator.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[i.pk for i in indicators_for_assessment(assessment)]
         )
 
 
@@ -185,20 +188,10 @@ def _labels(node: engine.ExplanationNode | None) -> dict[str, dict[str, str]]:
     return found
 
 
-def _scheme_indicators(assessment: Assessment) -> list[Indicator]:
-    return list(Indicator.objects.filter(scheme_id=assessment.scheme_id).order_by("order", "pk"))
-
-
 def _what_if_form(
     assessment: Assessment, indicators: list[Indicator], data: Any = None
 ) -> WhatIfForm:
-    means = (
-        ScoreEntry.objects.filter(assessment=assessment)
-        .values("indicator_id")
-        .annotate(mean=Avg("value"))
-        .values_list("indicator_id", "mean")
-    )
-    return WhatIfForm(data, indicators=indicators, current=dict(means))
+    return WhatIfForm(data, indicators=indicators, current=entry_means(assessment))
 
 
 def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
@@ -212,7 +205,7 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
     # Names come from the explanation (the engine's own labels): reading the scheme again
     # would repeat the queries compute_result has just made.
     names = _labels(computed.explanation)
-    indicators = _scheme_indicators(assessment)
+    indicators = indicators_for_assessment(assessment)
     by_code = {i.code: i for i in indicators}
     group_names, category_names = names["group"], names["category"]
     for category in data["categories"]:
@@ -221,18 +214,17 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
         indicator = by_code.get(missing["indicator"])
         missing["indicator_name"] = indicator.name if indicator else missing["indicator"]
         missing["group_name"] = group_names.get(missing["group"], missing["group"])
-    reviews = Prefetch("reviews", queryset=AppealReview.objects.order_by("level"))
     trend = result_trend_for_actor(actor=actor, assessment=assessment)
     return {
         "trend": trend,
         "trend_points": trend_points([r.total for r in trend]),
         "assessment": assessment,
         "result": data,
-        "stored": Result.objects.filter(assessment=assessment).first(),
+        "stored": stored_result(assessment),
         "indicator_rows": _indicator_rows(computed, by_code, group_names),
         "adjustments": list(assessment.adjustments.select_related("item")),
         "vetoes": list(assessment.vetoes.select_related("item")),
-        "appeals": list(assessment.appeals.select_related("indicator").prefetch_related(reviews)),
+        "appeals": appeals_with_reviews(assessment),
         "self_evaluation": getattr(assessment, "self_evaluation", None),
         "is_secretary": assessment.secretary_id in actor.secretary_ids,
         "what_if_form": _what_if_form(assessment, indicators),
@@ -253,7 +245,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     """The total, grade and rank with the changed values; nothing is saved."""
     assessment = _assessment(request, pk)
-    indicators = _scheme_indicators(assessment)
+    indicators = indicators_for_assessment(assessment)
     form = _what_if_form(assessment, indicators, request.POST)
     context: dict[str, Any] = {"assessment": assessment, "form": form}
     if form.is_valid():
