@@ -37,6 +37,10 @@ def _service_unavailable(item: pytest.Item) -> str | None:
         return "needs PostgreSQL: set DATABASE_URL to a PostgreSQL database"
     if item.get_closest_marker("redis"):
         return _redis_available()
+    if item.get_closest_marker("browser"):
+        from tests.browser.conftest import chromium_missing
+
+        return chromium_missing()
     return None
 
 

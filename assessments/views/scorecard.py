@@ -151,16 +151,31 @@ def _form_errors(form: forms.Form, exc: ValidationError) -> None:
 # Reading the scorecard ------------------------------------------------------------------
 
 
+def _shown_points(node: engine.ExplanationNode | None) -> dict[str, Any]:
+    """Each indicator's points in the total as the explanation shows them: rounded so that
+    they add up to the total shown (a table rounding each on its own could miss by a cent)."""
+    found: dict[str, Any] = {}
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if current.kind == engine.NodeKind.INDICATOR:
+            found[current.code] = current.display_points
+        else:
+            stack.extend(current.children)
+    return found
+
+
 def _indicator_rows(
     result: engine.Result, indicators: dict[str, Indicator], groups: dict[str, str]
 ) -> list[dict[str, Any]]:
+    shown = _shown_points(result.explanation)
     return [
         {
             "code": row.code,
             "name": indicators[row.code].name if row.code in indicators else row.code,
             "max_points": row.max_points,
             "points": engine.to_cents(row.points),
-            "total_points": engine.to_cents(row.total_points),
+            "total_points": shown.get(row.code, engine.to_cents(row.total_points)),
             "complete": row.complete,
             "groups": [
                 {

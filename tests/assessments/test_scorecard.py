@@ -21,13 +21,8 @@ from assessments.models import Appeal, Assessment, ScoreEntry
 from indicators import services as scheme_services
 from indicators.models import AdjustmentItem, Indicator, RaterGroup
 from organizations.selectors import actor_for_user
-from organizations.tenancy import Role
-from tests import factories as f
 from tests.assessments.workflow import (
-    GROUPS,
-    open_quarter,
-    pair,
-    published_scheme,
+    scored_quarter,
     three_group_document,
 )
 
@@ -42,28 +37,8 @@ def _english():
 
 @pytest.fixture
 def quarter(cast, as_tenant) -> dict[str, Any]:
-    """The three-group scheme, a quarter over the cast, a11 (the cast's secretary) scored:
-    two experts give i1 71.5 and 92.5, everything else full marks; a stored result."""
     with as_tenant(cast.tenant_a):
-        scheme = published_scheme(cast)
-        cycle, assessments = open_quarter(cast, scheme)
-        expert2 = f.UserFactory(tenant=cast.tenant_a, username="second-expert")
-        f.MembershipFactory(tenant=cast.tenant_a, user=expert2, role=Role.EXPERT)
-        a11 = assessments["a11"]
-        for code in ("i1", "i2", "i3"):
-            full = D(1) if code == "i2" else D(100)
-            for group in GROUPS:
-                indicator, rater_group = pair(scheme, code, group)
-                raters = [cast.expert, expert2] if group == "zhuanjia" else [None]
-                values = [D("71.5"), D("92.5")] if (code, group) == ("i1", "zhuanjia") else None
-                for i, rater in enumerate(raters):
-                    ScoreEntry.objects.create(
-                        tenant=cast.tenant_a, assessment=a11, indicator=indicator,
-                        rater_group=rater_group, rater=rater,
-                        value=values[i] if values else full,
-                    )  # fmt: skip
-        services.recompute_cycle(cycle_id=cycle.pk)
-    return {"scheme": scheme, "cycle": cycle, "assessments": assessments, "a11": a11}
+        return scored_quarter(cast)
 
 
 def _client(cast: Any, name: str) -> Any:
@@ -255,3 +230,13 @@ def test_self_evaluation_is_submitted(cast, as_tenant, quarter) -> None:
     # Outside the step the service's refusal shows in place.
     response = client.post(_url("self_evaluation", a11), data)
     assert "only during the self-evaluation step" in response.content.decode()
+
+
+def test_the_indicator_table_adds_up_to_the_total_shown(cast, quarter) -> None:
+    # Three indicators at 31.53, 33.333... and 33.333...: each rounded on its own they make
+    # 98.19, a cent short of the 98.20 above the table. The table shows the explanation's
+    # apportioned points, which add up.
+    response = _client(cast, "secretary").get(_url("scorecard", quarter["a11"]))
+    rows = response.context["indicator_rows"]
+    total = D(response.context["result"]["total"])
+    assert sum((row["total_points"] for row in rows), D(0)) == total

@@ -73,3 +73,30 @@ def pair(scheme: Scheme, indicator: str, group: str) -> tuple[Indicator, RaterGr
     return Indicator.objects.get(scheme=scheme, code=indicator), RaterGroup.objects.get(
         scheme=scheme, code=group
     )
+
+
+def scored_quarter(cast: Any) -> dict[str, Any]:
+    """The three-group scheme, a quarter over the cast, a11 (the cast's secretary) scored:
+    two experts give i1 71.5 and 92.5, everything else full marks; a stored result. Call
+    under tenant A's scope."""
+    from assessments.models import ScoreEntry
+
+    scheme = published_scheme(cast)
+    cycle, assessments = open_quarter(cast, scheme)
+    expert2 = f.UserFactory(tenant=cast.tenant_a, username="second-expert")
+    f.MembershipFactory(tenant=cast.tenant_a, user=expert2, role=Role.EXPERT)
+    a11 = assessments["a11"]
+    for code in ("i1", "i2", "i3"):
+        full = D(1) if code == "i2" else D(100)
+        for group in GROUPS:
+            indicator, rater_group = pair(scheme, code, group)
+            raters = [cast.expert, expert2] if group == "zhuanjia" else [None]
+            values = [D("71.5"), D("92.5")] if (code, group) == ("i1", "zhuanjia") else None
+            for i, rater in enumerate(raters):
+                ScoreEntry.objects.create(
+                    tenant=cast.tenant_a, assessment=a11, indicator=indicator,
+                    rater_group=rater_group, rater=rater,
+                    value=values[i] if values else full,
+                )  # fmt: skip
+    services.recompute_cycle(cycle_id=cycle.pk)
+    return {"scheme": scheme, "cycle": cycle, "assessments": assessments, "a11": a11}
