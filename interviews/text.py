@@ -22,7 +22,7 @@ STOP_WORDS = DATA / "stopwords.txt"
 TRADITIONAL = DATA / "traditional.txt"
 
 # Words worth counting: two or more CJK characters, or a CJK word with digits (12345热线).
-_WORD = re.compile(r"^[\u4e00-\u9fff0-9]*[\u4e00-\u9fff][\u4e00-\u9fff0-9]*$")
+_WORD = re.compile(r"^(?=.{2})[\u4e00-\u9fff0-9]*[\u4e00-\u9fff][\u4e00-\u9fff0-9]*$")
 # Theme keywords may span up to this many segments (电动车 + 充电 for 电动车充电).
 _MAX_SPAN = 3
 
@@ -39,6 +39,7 @@ class Segmenter:
         self.tokenizer: Any = jieba.Tokenizer()
         self.tokenizer.load_userdict(str(DICTIONARY))
         self.stop_words = frozenset(_lines(STOP_WORDS))
+        self.domain_words = frozenset(line.split()[0] for line in _lines(DICTIONARY))
         Segmenter.loads += 1
 
     def words(self, text: str) -> list[str]:
@@ -110,5 +111,9 @@ def analyse(
         if found:
             matches[theme_id] = (sum(spans[k] for k in found), found)
     counted = seg.counted(words)
-    keywords_top = sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:top]
+    # The most frequent first; among equals, the domain dictionary's words, then longer words.
+    keywords_top = sorted(
+        counted.items(),
+        key=lambda item: (-item[1], item[0] not in seg.domain_words, -len(item[0]), item[0]),
+    )[:top]
     return Analysis(keywords=keywords_top, themes=matches)
