@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from interviews.models import DemandTheme, Talk, TalkPolicy, TalkRectification, TalkTheme
@@ -67,7 +67,9 @@ def talk_rows_for_actor(
 ) -> QuerySet[Talk]:  # fmt: skip
     """Talks with overdue feedback first (the longest overdue on top), then the most recent."""
     rows = talk_list_for_actor(actor=actor).annotate(
-        overdue=Case(When(overdue_q(today), then=Value(1)), default=Value(0), output_field=IntegerField())
+        overdue=Case(When(overdue_q(today), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        overdue_since=Case(When(overdue_q(today), then=F("feedback_due")), default=None),
+        day=Coalesce("held_on", "planned_for"),
     )  # fmt: skip
     if search:
         rows = rows.filter(
@@ -84,7 +86,9 @@ def talk_rows_for_actor(
         rows = rows.filter(overdue_q(today))
     elif status:
         rows = rows.filter(status=status)
-    return rows.order_by("-overdue", "feedback_due", "-held_on", "-planned_for", "-pk")
+    return rows.order_by(
+        "-overdue", F("overdue_since").asc(nulls_last=True), F("day").desc(nulls_last=True), "-pk"
+    )
 
 
 def talk_participants(talk: Talk) -> list[str]:
