@@ -79,9 +79,7 @@ class TalkSerializer(serializers.ModelSerializer[Talk]):
 
 
 class TalkRecordSerializer(serializers.Serializer[Any]):
-    community = IdField(
-        selector=partial(unit_list_for_actor, kind=OrgUnit.Kind.COMMUNITY)
-    )
+    community = IdField(selector=partial(unit_list_for_actor, kind=OrgUnit.Kind.COMMUNITY))
     kind = serializers.ChoiceField(choices=Talk.Kind.choices)
     held_on = serializers.DateField()
     place = serializers.CharField(required=False, allow_blank=True, default="")
@@ -97,9 +95,7 @@ class TalkRecordSerializer(serializers.Serializer[Any]):
 
 
 class TalkPlanSerializer(serializers.Serializer[Any]):
-    community = IdField(
-        selector=partial(unit_list_for_actor, kind=OrgUnit.Kind.COMMUNITY)
-    )
+    community = IdField(selector=partial(unit_list_for_actor, kind=OrgUnit.Kind.COMMUNITY))
     kind = serializers.ChoiceField(choices=Talk.Kind.choices)
     planned_for = serializers.DateField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")

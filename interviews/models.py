@@ -42,7 +42,9 @@ class TalkPolicy(TenantOwned):
     class Meta:
         verbose_name = _("talk policy")
         verbose_name_plural = _("talk policies")
-        constraints = [models.UniqueConstraint(fields=["tenant"], name="talk_policy_one_per_tenant")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="talk_policy_one_per_tenant")
+        ]
 
 
 class Talk(TenantOwned):

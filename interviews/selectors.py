@@ -41,9 +41,7 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def policy_for_tenant(tenant_id: int) -> TalkPolicy:
     """The tenant's talk policy, or the defaults (unsaved) where it has none."""
-    return TalkPolicy.objects.filter(tenant_id=tenant_id).first() or TalkPolicy(
-        tenant_id=tenant_id
-    )
+    return TalkPolicy.objects.filter(tenant_id=tenant_id).first() or TalkPolicy(tenant_id=tenant_id)
 
 
 # Talks ------------------------------------------------------------------------------------
@@ -271,9 +269,7 @@ def talk_signals(
         .annotate(routine=Count("pk", filter=routine), overdue=Count("pk", filter=overdue))
         .order_by()
     )
-    return {
-        row["community_id"]: TalkSignals(row["routine"], row["overdue"]) for row in rows
-    }
+    return {row["community_id"]: TalkSignals(row["routine"], row["overdue"]) for row in rows}
 
 
 KIND_LABELS = dict(Talk.Kind.choices)

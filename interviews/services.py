@@ -299,9 +299,7 @@ def theme_save(
 
 
 @transaction.atomic
-def policy_update(
-    *, actor: Actor, feedback_due_days: int, routine_per_quarter: int
-) -> TalkPolicy:
+def policy_update(*, actor: Actor, feedback_due_days: int, routine_per_quarter: int) -> TalkPolicy:
     """Change when feedback is due (for talks recorded from now on) and the routine minimum."""
     _require_admin(actor)
     if not 1 <= feedback_due_days <= MAX_FEEDBACK_DAYS:
@@ -344,9 +342,15 @@ def talk_extract_themes(*, talk_id: int) -> int:
     found = text.analyse(talk_text(talk), themes)
     TalkTheme.objects.bulk_create(
         TalkTheme(
-            tenant_id=talk.tenant_id, talk=talk, theme_id=theme_id, street_id=talk.street_id,
-            community_id=talk.community_id, held_on=talk.held_on, hits=hits, matched=matched,
-        )  # fmt: skip
+            tenant_id=talk.tenant_id,
+            talk=talk,
+            theme_id=theme_id,
+            street_id=talk.street_id,
+            community_id=talk.community_id,
+            held_on=talk.held_on,
+            hits=hits,
+            matched=matched,
+        )
         for theme_id, (hits, matched) in found.themes.items()
     )
     Talk.objects.filter(pk=talk.pk).update(

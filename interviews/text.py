@@ -90,9 +90,7 @@ class Analysis(NamedTuple):
     themes: dict[int, tuple[int, list[str]]]
 
 
-def analyse(
-    text: str, themes: Mapping[int, Iterable[str]], *, top: int = 10
-) -> Analysis:
+def analyse(text: str, themes: Mapping[int, Iterable[str]], *, top: int = 10) -> Analysis:
     """The most frequent words of ``text`` and the themes whose keywords occur in it.
 
     A keyword matches where the segmenter's words, alone or two or three in a row, spell it:

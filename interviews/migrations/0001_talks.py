@@ -7,167 +7,456 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0005_workflow_row_level_security'),
-        ('organizations', '0003_constraint_messages'),
+        ("assessments", "0005_workflow_row_level_security"),
+        ("organizations", "0003_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DemandTheme',
+            name="DemandTheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('keywords', models.JSONField(default=list, verbose_name='keywords')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("keywords", models.JSONField(default=list, verbose_name="keywords")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demand theme',
-                'verbose_name_plural': 'demand themes',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "demand theme",
+                "verbose_name_plural": "demand themes",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Talk',
+            name="Talk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('routine', 'Routine talk (日常谈心)'), ('special', 'Talk on one matter (专项谈事)'), ('duty', 'Duty-report talk (述职谈话)')], max_length=20, verbose_name='kind')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held')], default='planned', max_length=20, verbose_name='status')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('planned_for', models.DateField(blank=True, null=True, verbose_name='planned for')),
-                ('held_on', models.DateField(blank=True, null=True, verbose_name='held on')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('step_background', models.TextField(blank=True, verbose_name='Background research (背景调研)')),
-                ('step_needs', models.TextField(blank=True, verbose_name='Needs analysis (需求分析)')),
-                ('step_conflicts', models.TextField(blank=True, verbose_name='Sorting out conflicts (矛盾梳理)')),
-                ('step_plan', models.TextField(blank=True, verbose_name='Drawing up a plan (方案制定)')),
-                ('step_follow_up', models.TextField(blank=True, verbose_name='Following up on results (跟踪问效)')),
-                ('step_evaluation', models.TextField(blank=True, verbose_name='Evaluating the effect (效果评估)')),
-                ('step_archive', models.TextField(blank=True, verbose_name='Filing the case (案例归档)')),
-                ('step_institution', models.TextField(blank=True, verbose_name='Improving the rules (制度完善)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('outcomes', models.TextField(blank=True, verbose_name='outcomes')),
-                ('attachment', models.FileField(blank=True, upload_to='talks/%Y/%m/', verbose_name='attachment')),
-                ('feedback_due', models.DateField(blank=True, null=True, verbose_name='feedback due')),
-                ('feedback', models.TextField(blank=True, verbose_name='written feedback')),
-                ('feedback_on', models.DateField(blank=True, null=True, verbose_name='feedback given on')),
-                ('keywords', models.JSONField(blank=True, default=list, verbose_name='keywords')),
-                ('extracted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.assessment', verbose_name='assessment')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='organizations.orgunit', verbose_name='community')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cycle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.cycle', verbose_name='cycle')),
-                ('feedback_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('secretary', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='organizations.secretary', verbose_name='secretary')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("routine", "Routine talk (日常谈心)"),
+                            ("special", "Talk on one matter (专项谈事)"),
+                            ("duty", "Duty-report talk (述职谈话)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("held", "Held")],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "planned_for",
+                    models.DateField(blank=True, null=True, verbose_name="planned for"),
+                ),
+                ("held_on", models.DateField(blank=True, null=True, verbose_name="held on")),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                (
+                    "step_background",
+                    models.TextField(blank=True, verbose_name="Background research (背景调研)"),
+                ),
+                (
+                    "step_needs",
+                    models.TextField(blank=True, verbose_name="Needs analysis (需求分析)"),
+                ),
+                (
+                    "step_conflicts",
+                    models.TextField(blank=True, verbose_name="Sorting out conflicts (矛盾梳理)"),
+                ),
+                (
+                    "step_plan",
+                    models.TextField(blank=True, verbose_name="Drawing up a plan (方案制定)"),
+                ),
+                (
+                    "step_follow_up",
+                    models.TextField(blank=True, verbose_name="Following up on results (跟踪问效)"),
+                ),
+                (
+                    "step_evaluation",
+                    models.TextField(blank=True, verbose_name="Evaluating the effect (效果评估)"),
+                ),
+                (
+                    "step_archive",
+                    models.TextField(blank=True, verbose_name="Filing the case (案例归档)"),
+                ),
+                (
+                    "step_institution",
+                    models.TextField(blank=True, verbose_name="Improving the rules (制度完善)"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("outcomes", models.TextField(blank=True, verbose_name="outcomes")),
+                (
+                    "attachment",
+                    models.FileField(
+                        blank=True, upload_to="talks/%Y/%m/", verbose_name="attachment"
+                    ),
+                ),
+                (
+                    "feedback_due",
+                    models.DateField(blank=True, null=True, verbose_name="feedback due"),
+                ),
+                ("feedback", models.TextField(blank=True, verbose_name="written feedback")),
+                (
+                    "feedback_on",
+                    models.DateField(blank=True, null=True, verbose_name="feedback given on"),
+                ),
+                ("keywords", models.JSONField(blank=True, default=list, verbose_name="keywords")),
+                ("extracted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.assessment",
+                        verbose_name="assessment",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="talks",
+                        to="organizations.orgunit",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "feedback_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "secretary",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="talks",
+                        to="organizations.secretary",
+                        verbose_name="secretary",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'talk',
-                'verbose_name_plural': 'talks',
-                'ordering': ['-held_on', '-planned_for', '-pk'],
+                "verbose_name": "talk",
+                "verbose_name_plural": "talks",
+                "ordering": ["-held_on", "-planned_for", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='TalkParticipant',
+            name="TalkParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('talk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participant_rows', to='interviews.talk')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "talk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participant_rows",
+                        to="interviews.talk",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'talk participant',
-                'verbose_name_plural': 'talk participants',
+                "verbose_name": "talk participant",
+                "verbose_name_plural": "talk participants",
             },
         ),
         migrations.AddField(
-            model_name='talk',
-            name='participants',
-            field=models.ManyToManyField(related_name='+', through='interviews.TalkParticipant', to=settings.AUTH_USER_MODEL),
+            model_name="talk",
+            name="participants",
+            field=models.ManyToManyField(
+                related_name="+", through="interviews.TalkParticipant", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.CreateModel(
-            name='TalkPolicy',
+            name="TalkPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('feedback_due_days', models.PositiveSmallIntegerField(default=7, verbose_name='feedback due within (days)')),
-                ('routine_per_quarter', models.PositiveSmallIntegerField(default=1, verbose_name='routine talks per community per quarter (minimum)')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "feedback_due_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="feedback due within (days)"
+                    ),
+                ),
+                (
+                    "routine_per_quarter",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="routine talks per community per quarter (minimum)"
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'talk policy',
-                'verbose_name_plural': 'talk policies',
+                "verbose_name": "talk policy",
+                "verbose_name_plural": "talk policies",
             },
         ),
         migrations.CreateModel(
-            name='TalkRectification',
+            name="TalkRectification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rectification', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.rectification')),
-                ('talk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rectification_links', to='interviews.talk')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rectification",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assessments.rectification",
+                    ),
+                ),
+                (
+                    "talk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rectification_links",
+                        to="interviews.talk",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rectification raised in a talk',
-                'verbose_name_plural': 'rectifications raised in talks',
+                "verbose_name": "rectification raised in a talk",
+                "verbose_name_plural": "rectifications raised in talks",
             },
         ),
         migrations.CreateModel(
-            name='TalkTheme',
+            name="TalkTheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('hits', models.PositiveIntegerField(default=1)),
-                ('matched', models.JSONField(default=list)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit')),
-                ('talk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='interviews.talk')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='interviews.demandtheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                ("hits", models.PositiveIntegerField(default=1)),
+                ("matched", models.JSONField(default=list)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                    ),
+                ),
+                (
+                    "talk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="themes",
+                        to="interviews.talk",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="interviews.demandtheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demand theme of a talk',
-                'verbose_name_plural': 'demand themes of talks',
+                "verbose_name": "demand theme of a talk",
+                "verbose_name_plural": "demand themes of talks",
             },
         ),
         migrations.AddConstraint(
-            model_name='demandtheme',
-            constraint=models.UniqueConstraint(fields=('tenant', 'name'), name='demand_theme_name_unique', violation_error_message='A theme with this name already exists.'),
+            model_name="demandtheme",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "name"),
+                name="demand_theme_name_unique",
+                violation_error_message="A theme with this name already exists.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='talkparticipant',
-            constraint=models.UniqueConstraint(fields=('talk', 'user'), name='talk_participant_once'),
+            model_name="talkparticipant",
+            constraint=models.UniqueConstraint(
+                fields=("talk", "user"), name="talk_participant_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(fields=['tenant', 'street', 'feedback_due'], name='interviews__tenant__22e188_idx'),
+            model_name="talk",
+            index=models.Index(
+                fields=["tenant", "street", "feedback_due"], name="interviews__tenant__22e188_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(fields=['tenant', 'community', 'kind', 'held_on'], name='interviews__tenant__5b53f0_idx'),
+            model_name="talk",
+            index=models.Index(
+                fields=["tenant", "community", "kind", "held_on"],
+                name="interviews__tenant__5b53f0_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(fields=['tenant', 'secretary'], name='interviews__tenant__bcfdd5_idx'),
+            model_name="talk",
+            index=models.Index(
+                fields=["tenant", "secretary"], name="interviews__tenant__bcfdd5_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='talkpolicy',
-            constraint=models.UniqueConstraint(fields=('tenant',), name='talk_policy_one_per_tenant'),
+            model_name="talkpolicy",
+            constraint=models.UniqueConstraint(
+                fields=("tenant",), name="talk_policy_one_per_tenant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='talktheme',
-            index=models.Index(fields=['tenant', 'held_on', 'theme'], name='interviews__tenant__57c950_idx'),
+            model_name="talktheme",
+            index=models.Index(
+                fields=["tenant", "held_on", "theme"], name="interviews__tenant__57c950_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='talktheme',
-            constraint=models.UniqueConstraint(fields=('talk', 'theme'), name='talk_theme_once_per_talk'),
+            model_name="talktheme",
+            constraint=models.UniqueConstraint(
+                fields=("talk", "theme"), name="talk_theme_once_per_talk"
+            ),
         ),
     ]

@@ -59,7 +59,6 @@ def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "interviews/theme_form.html", {"form": form, "theme": theme})
 
 
-
 urlpatterns: list[URLPattern] = [
     path("settings/", talk_settings, name="settings"),
     path("settings/themes/new/", theme_edit, name="theme_create"),

@@ -97,8 +97,13 @@ def test_scopes_over_the_api(cast, as_tenant) -> None:
     assert cast.client_for("assessor").get(url).status_code == 404
     assert cast.client_for("secretary").get(url).status_code == 404
     assert cast.client_for("admin_b").get(url).status_code == 404
-    assert cast.client_for("secretary").get(reverse("talk-detail", args=[mine.pk])).status_code == 200
-    ids = [row["id"] for row in cast.client_for("secretary").get(reverse("talk-list")).json()["results"]]
+    assert (
+        cast.client_for("secretary").get(reverse("talk-detail", args=[mine.pk])).status_code == 200
+    )
+    ids = [
+        row["id"]
+        for row in cast.client_for("secretary").get(reverse("talk-list")).json()["results"]
+    ]
     assert ids == [mine.pk]
     # A body naming another street's community is refused like a missing one.
     response = _post(
@@ -111,7 +116,12 @@ def test_scopes_over_the_api(cast, as_tenant) -> None:
 def test_the_list_query_count_does_not_grow(cast, as_tenant, django_assert_max_num_queries) -> None:
     with as_tenant(cast.tenant_a):
         for n in range(12):
-            record(cast, cast.community_a11, D(2026, 1, 1) + dt.timedelta(days=n), participants=[cast.secretary])
+            record(
+                cast,
+                cast.community_a11,
+                D(2026, 1, 1) + dt.timedelta(days=n),
+                participants=[cast.secretary],
+            )
     client = cast.client_for("admin")
     # Session, user, memberships, count, talks, participants, themes (and their names when
     # there are some), links: at most 9 whatever the number of talks; plus the request's
@@ -126,7 +136,9 @@ def test_latency_and_themes_figures_over_the_api(
 ) -> None:
     with as_tenant(cast.tenant_a), django_capture_on_commit_callbacks(execute=True):
         record(cast, cast.community_a11, D(2026, 1, 5), feedback_on=D(2026, 1, 8), notes="空巢老人")
-        record(cast, cast.community_a21, D(2026, 1, 5), feedback_on=D(2026, 2, 14), notes="加装电梯")
+        record(
+            cast, cast.community_a21, D(2026, 1, 5), feedback_on=D(2026, 2, 14), notes="加装电梯"
+        )
     client = cast.client_for("admin")
     data = client.get(reverse("talk-latency"), {"start": "2026-01-01"}).json()
     assert data["overall"]["buckets"] == {"≤3": 1, "4-7": 0, "8-14": 0, "15-30": 0, ">30": 1}
@@ -142,25 +154,36 @@ def test_latency_and_themes_figures_over_the_api(
 
 def test_themes_and_policy_over_the_api(cast, as_tenant) -> None:
     client = cast.client_for("admin")
-    response = _post(client, reverse("demand-theme-list"), {"name": "社区食堂", "keywords": ["食堂"]})
+    response = _post(
+        client, reverse("demand-theme-list"), {"name": "社区食堂", "keywords": ["食堂"]}
+    )
     assert response.status_code == 201
     theme = response.json()["id"]
     response = client.patch(
-        reverse("demand-theme-detail", args=[theme]), {"keywords": []}, content_type="application/json"
+        reverse("demand-theme-detail", args=[theme]),
+        {"keywords": []},
+        content_type="application/json",
     )
     assert response.status_code == 400
     response = client.patch(
-        reverse("demand-theme-detail", args=[theme]), {"keywords": ["饭堂"]}, content_type="application/json"
+        reverse("demand-theme-detail", args=[theme]),
+        {"keywords": ["饭堂"]},
+        content_type="application/json",
     )
     assert response.json()["keywords"] == ["饭堂"]
-    assert cast.client_for("admin_b").get(reverse("demand-theme-detail", args=[theme])).status_code == 404
+    assert (
+        cast.client_for("admin_b").get(reverse("demand-theme-detail", args=[theme])).status_code
+        == 404
+    )
     assert _post(cast.client_for("assessor"), reverse("demand-theme-list"), {"name": "x", "keywords": ["x"]}).status_code == 403  # fmt: skip
     assert client.get(reverse("talk-policy-list")).json() == {"feedback_due_days": 7, "routine_per_quarter": 1}  # fmt: skip
     response = _post(client, reverse("talk-policy-list"), {"feedback_due_days": 95, "routine_per_quarter": 1}, **EN)  # fmt: skip
     assert response.status_code == 400
     assert response.json()["feedback_due_days"] == ["Feedback is due within 1 to 90 days."]
     assert _post(client, reverse("talk-policy-list"), {"feedback_due_days": 5, "routine_per_quarter": 2}).status_code == 200  # fmt: skip
-    assert cast.client_for("admin_b").get(reverse("talk-policy-list")).json()["feedback_due_days"] == 7
+    assert (
+        cast.client_for("admin_b").get(reverse("talk-policy-list")).json()["feedback_due_days"] == 7
+    )
 
 
 def test_the_schema_still_generates(cast) -> None:

@@ -14,7 +14,6 @@ from audit.models import AuditRecord
 from interviews import services
 from interviews.models import DemandTheme, Talk, TalkParticipant, TalkRectification, TalkTheme
 from organizations.selectors import actor_for_user
-from tests import factories as f
 from tests.interviews.talks import D, record
 from tests.interviews.test_text import ELDERLY_AND_LIFT, NO_THEME, TRADITIONAL
 
@@ -175,7 +174,11 @@ def test_a_special_talk_planned_by_the_system_is_audited(cast, as_tenant) -> Non
             tenant_id=cast.tenant_a.pk, community_id=cast.community_a21.pk,
             reason="连续三个季度黄色预警", planned_for=D(2026, 12, 1),
         )  # fmt: skip
-        assert (talk.kind, talk.status, talk.reason) == ("special", "planned", "连续三个季度黄色预警")
+        assert (talk.kind, talk.status, talk.reason) == (
+            "special",
+            "planned",
+            "连续三个季度黄色预警",
+        )
         assert talk.street == cast.street_a2
         record_ = AuditRecord.objects.get(action="talk.plan")
         assert record_.actor_id is None
@@ -203,7 +206,9 @@ def test_a_planned_talk_is_recorded_when_held(cast, as_tenant) -> None:
         assert held.feedback_due == D(2026, 3, 13)
 
 
-def test_themes_are_configured_per_tenant(cast, as_tenant, django_capture_on_commit_callbacks) -> None:
+def test_themes_are_configured_per_tenant(
+    cast, as_tenant, django_capture_on_commit_callbacks
+) -> None:
     with as_tenant(cast.tenant_a):
         actor = actor_for_user(cast.admin)
         with django_capture_on_commit_callbacks(execute=True):
@@ -212,7 +217,9 @@ def test_themes_are_configured_per_tenant(cast, as_tenant, django_capture_on_com
         with django_capture_on_commit_callbacks(execute=True):
             services.theme_save(actor=actor, name="社区食堂", keywords=["社区食堂", "食堂"])
         # Changing the themes reads the tenant's talks again.
-        assert list(TalkTheme.objects.filter(talk=talk).values_list("theme__name", flat=True)) == ["社区食堂"]
+        assert list(TalkTheme.objects.filter(talk=talk).values_list("theme__name", flat=True)) == [
+            "社区食堂"
+        ]
         with pytest.raises(ValidationError) as error:
             services.theme_save(actor=actor, name="社区食堂", keywords=["饭堂"])
         assert "name" in error.value.message_dict

@@ -93,18 +93,24 @@ def test_scoping_a_secretary_gets_404_for_talks_about_others(cast, talks) -> Non
     # a12 has no serving secretary in the cast; a21's talk is about another secretary.
     for name in ("overdue_recent", "other_street"):
         assert client.get(reverse("interviews:detail", args=[talks[name].pk])).status_code == 404
-    assert cast.client_for("secretary_a21").get(
-        reverse("interviews:detail", args=[talks["answered"].pk])
-    ).status_code == 404
+    assert (
+        cast.client_for("secretary_a21")
+        .get(reverse("interviews:detail", args=[talks["answered"].pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_another_tenant_gets_404(cast, talks) -> None:
     for name in ("admin_b", "assessor_b", "secretary_b"):
         url = reverse("interviews:detail", args=[talks["answered"].pk])
         assert cast.client_for(name).get(url).status_code in (403, 404)
-    assert cast.client_for("admin_b").get(
-        reverse("interviews:edit", args=[talks["answered"].pk])
-    ).status_code == 404
+    assert (
+        cast.client_for("admin_b")
+        .get(reverse("interviews:edit", args=[talks["answered"].pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_the_secretary_sees_their_talks_feedback_and_rectifications(cast, as_tenant, talks) -> None:
@@ -216,7 +222,9 @@ def test_the_latency_page_shows_the_distribution(cast, talks) -> None:
     assert "90th percentile" in body and "latency-data" in body
 
 
-def test_the_themes_page_charts_the_needs(cast, as_tenant, django_capture_on_commit_callbacks) -> None:
+def test_the_themes_page_charts_the_needs(
+    cast, as_tenant, django_capture_on_commit_callbacks
+) -> None:
     with as_tenant(cast.tenant_a), django_capture_on_commit_callbacks(execute=True):
         record(cast, cast.community_a11, D(2026, 3, 2), notes=ELDERLY_AND_LIFT)
         record(cast, cast.community_a12, D(2026, 5, 2), notes="独居老人助餐需求大")
