@@ -4,6 +4,7 @@ written feedback to the secretary, and the residents' demand themes found in the
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
@@ -12,11 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import OrgUnit, Secretary
 from organizations.tenancy import ScopePaths, TenantOwned
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as Label
+else:
+    Label = str
+
 DEFAULT_FEEDBACK_DAYS = 7
 DEFAULT_ROUTINE_PER_QUARTER = 1
 
 # The eight steps of the talk method, in order: (field name, label).
-STEPS: tuple[tuple[str, str], ...] = (
+STEPS: tuple[tuple[str, Label], ...] = (
     ("step_background", _("Background research (背景调研)")),
     ("step_needs", _("Needs analysis (需求分析)")),
     ("step_conflicts", _("Sorting out conflicts (矛盾梳理)")),

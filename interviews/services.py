@@ -52,10 +52,15 @@ def _require_assessor(actor: Actor, street_id: int | None) -> None:
         raise PermissionDenied(_("Only an assessor of the community's street holds its talks."))
 
 
-def _community(tenant_id: int, community: OrgUnit) -> OrgUnit:
-    if community.tenant_id != tenant_id or community.kind != OrgUnit.Kind.COMMUNITY:
+def _street_of(tenant_id: int, community: OrgUnit) -> int:
+    """The community's street, once the community is checked to be one of the tenant's."""
+    if (
+        community.tenant_id != tenant_id
+        or community.kind != OrgUnit.Kind.COMMUNITY
+        or community.parent_id is None
+    ):
         raise ValidationError({"community": _("Choose a community of your tenant.")})
-    return community
+    return community.parent_id
 
 
 def _serving_secretary(community: OrgUnit) -> Secretary | None:
@@ -104,8 +109,7 @@ def talk_plan(
     assessment: Assessment | None = None, cycle: Cycle | None = None,
 ) -> Talk:  # fmt: skip
     """An assessor schedules a talk with a community's secretary."""
-    _community(actor.tenant_id, community)
-    _require_assessor(actor, community.parent_id)
+    _require_assessor(actor, _street_of(actor.tenant_id, community))
     return _plan(actor.tenant_id, community, kind, planned_for, reason, assessment, cycle, actor)
 
 
@@ -138,7 +142,7 @@ def _plan(
         raise ValidationError({"planned_for": _("Give the date the talk is planned for.")})
     assessment, cycle = _links(tenant_id, community, assessment, cycle)
     talk = Talk(
-        tenant_id=tenant_id, kind=kind, status=Talk.Status.PLANNED, street_id=community.parent_id,
+        tenant_id=tenant_id, kind=kind, status=Talk.Status.PLANNED, street_id=_street_of(tenant_id, community),
         community=community, secretary=_serving_secretary(community), assessment=assessment,
         cycle=cycle, reason=reason.strip(), planned_for=planned_for,
         created_by_id=actor.user_id if actor else None,
@@ -162,8 +166,8 @@ def talk_record(
     """Record a talk as held (a new one, or a planned or held one edited). Its demand themes
     are extracted by a background job once the transaction commits."""
     tenant_id = actor.tenant_id
-    _community(tenant_id, community)
-    _require_assessor(actor, community.parent_id)
+    street_id = _street_of(tenant_id, community)
+    _require_assessor(actor, street_id)
     if talk is not None:
         _require_assessor(actor, talk.street_id)
     if kind not in Kind.values:
@@ -184,7 +188,7 @@ def talk_record(
         talk = Talk(tenant_id=tenant_id, created_by_id=actor.user_id)
     if talk.community_id != community.pk or talk.secretary_id is None:
         talk.secretary = _serving_secretary(community)
-    talk.kind, talk.status, talk.community, talk.street_id = kind, Talk.Status.HELD, community, community.parent_id  # fmt: skip
+    talk.kind, talk.status, talk.community, talk.street_id = kind, Talk.Status.HELD, community, street_id  # fmt: skip
     talk.held_on, talk.place, talk.notes, talk.outcomes = held_on, place.strip(), notes, outcomes
     talk.reason, talk.assessment, talk.cycle = reason.strip(), assessment, cycle
     for name, value in (steps or {}).items():
