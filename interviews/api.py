@@ -271,14 +271,20 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         )
         return Response(RectificationSerializer(item).data, status.HTTP_201_CREATED)
 
+    def _period(self) -> dict[str, Any]:
+        """The period of a figures request, for staff roles only (a secretary's own talks
+        are not a distribution)."""
+        self.actor.require(*STAFF)
+        period = PeriodSerializer(data=self.request.query_params)
+        period.is_valid(raise_exception=True)
+        return dict(period.validated_data)
+
     @extend_schema(parameters=PERIOD_PARAMETERS, responses=LatencySerializer)
     @action(detail=False, methods=["get"])
     def latency(self, request: Request) -> Response:
         """Days from talk to feedback as a distribution, over the actor's scope and per street."""
-        self.actor.require(*STAFF)
-        period = PeriodSerializer(data=request.query_params)
-        period.is_valid(raise_exception=True)
-        start, end = period.validated_data["start"], period.validated_data["end"]
+        data = self._period()
+        start, end = data["start"], data["end"]
         report = selectors.latency_report(
             actor=self.actor, start=start, end=end, today=timezone.localdate()
         )
@@ -286,17 +292,14 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             {**_distribution(d), "street": street.pk, "street_name": street.name}
             for street, d in report.streets
         ]
-        data = {"start": start, "end": end, "overall": _distribution(report.overall), "streets": streets}  # fmt: skip
-        return Response(LatencySerializer(data).data)
+        body = {"start": start, "end": end, "overall": _distribution(report.overall), "streets": streets}  # fmt: skip
+        return Response(LatencySerializer(body).data)
 
     @extend_schema(parameters=PERIOD_PARAMETERS, responses=ThemeChartSerializer)
     @action(detail=False, methods=["get"])
     def themes(self, request: Request) -> Response:
         """How often each demand theme came up, in total and per quarter."""
-        self.actor.require(*STAFF)
-        period = PeriodSerializer(data=request.query_params)
-        period.is_valid(raise_exception=True)
-        data = period.validated_data
+        data = self._period()
         chart = selectors.theme_chart(
             actor=self.actor, start=data["start"], end=data["end"], street_id=data.get("street")
         )

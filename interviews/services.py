@@ -115,7 +115,7 @@ def talk_plan(
 
 @transaction.atomic
 def talk_plan_special(
-    *, tenant_id: int, community_id: int, reason: str, planned_for: dt.date,
+    *, tenant_id: int, community_id: int, planned_for: dt.date, reason: str = "",
     actor: Actor | None = None,
 ) -> Talk:  # fmt: skip
     """Schedule a 专项谈事 with a community, e.g. when a warning escalates. ``actor`` None: the

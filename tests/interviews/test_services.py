@@ -228,3 +228,20 @@ def test_themes_are_configured_per_tenant(
         assert "keywords" in error.value.message_dict
     with as_tenant(cast.tenant_b):
         assert not DemandTheme.objects.filter(tenant=cast.tenant_b, name="社区食堂").exists()
+
+
+def test_the_database_refuses_a_theme_twice_for_one_talk(
+    cast, as_tenant, django_capture_on_commit_callbacks
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    with as_tenant(cast.tenant_a):
+        with django_capture_on_commit_callbacks(execute=True):
+            talk = record(cast, cast.community_a11, D(2026, 3, 2), notes=ELDERLY_AND_LIFT)
+        found = TalkTheme.objects.filter(talk=talk).first()
+        assert found is not None
+        with pytest.raises(IntegrityError), transaction.atomic():
+            TalkTheme.objects.create(
+                tenant=cast.tenant_a, talk=talk, theme=found.theme, street=talk.street,
+                community=talk.community, held_on=talk.held_on,
+            )  # fmt: skip
