@@ -266,3 +266,25 @@ def test_the_admin_edits_themes_and_the_due_days(cast, as_tenant) -> None:
     with as_tenant(cast.tenant_a):
         talk = record(cast, cast.community_a11, D(2026, 3, 2))
     assert talk.feedback_due == D(2026, 3, 12)
+
+
+def test_the_secretarys_list_has_a_pinned_query_count(
+    cast, as_tenant, django_assert_max_num_queries
+) -> None:
+    from interviews import services
+    from organizations.selectors import actor_for_user
+
+    with as_tenant(cast.tenant_a):
+        for n in range(30):
+            talk = record(cast, cast.community_a11, D(2026, 1, 1) + dt.timedelta(days=n))
+            services.talk_raise_rectification(
+                actor=actor_for_user(cast.assessor), talk=talk, title=f"整改{n}",
+                deadline=timezone.localdate() + dt.timedelta(days=5), owner=cast.secretary,
+            )  # fmt: skip
+    client = cast.client_for("secretary")
+    # Session, user, memberships, secretary record, count, talks, links with their
+    # rectifications: 7 whatever the number of talks; plus savepoints and the RLS setting.
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("interviews:mine"))
+    assert len(response.context["page"].object_list) == 25
+    assert "整改29" in response.content.decode()
