@@ -195,7 +195,10 @@ def talk_record(
         setattr(talk, name, value)
     if attachment is not None:
         talk.attachment = attachment
-    talk.feedback_due = held_on + dt.timedelta(days=policy_for_tenant(tenant_id).feedback_due_days)
+    if talk.feedback_due is None or talk.held_on != (before or {}).get("held_on"):
+        # Due from the day held under today's policy; an edit that keeps the date keeps the
+        # due date the talk was given, whatever the policy says since.
+        talk.feedback_due = held_on + dt.timedelta(days=policy_for_tenant(tenant_id).feedback_due_days)  # fmt: skip
     talk.save()
     TalkParticipant.objects.filter(talk=talk).exclude(user__in=participants).delete()
     existing = set(TalkParticipant.objects.filter(talk=talk).values_list("user_id", flat=True))

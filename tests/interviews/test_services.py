@@ -245,3 +245,15 @@ def test_the_database_refuses_a_theme_twice_for_one_talk(
                 tenant=cast.tenant_a, talk=talk, theme=found.theme, street=talk.street,
                 community=talk.community, held_on=talk.held_on,
             )  # fmt: skip
+
+
+def test_a_later_policy_does_not_move_the_due_date_of_an_edited_talk(cast, as_tenant) -> None:
+    with as_tenant(cast.tenant_a):
+        talk = record(cast, cast.community_a11, D(2026, 3, 2))
+        services.policy_update(
+            actor=actor_for_user(cast.admin), feedback_due_days=3, routine_per_quarter=1
+        )
+        kwargs = {"actor": actor_for_user(cast.assessor), "talk": talk, "community": cast.community_a11, "kind": "routine"}  # fmt: skip
+        assert services.talk_record(**kwargs, held_on=D(2026, 3, 2), notes="补记").feedback_due == D(2026, 3, 9)  # fmt: skip
+        # A new date is due under the policy of today.
+        assert services.talk_record(**kwargs, held_on=D(2026, 3, 3)).feedback_due == D(2026, 3, 6)
