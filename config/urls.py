@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.api import views as assessment_api
 from indicators.api import views as indicator_api
+from interviews import api as talk_api
 from organizations import views as org_views
 from organizations.api import views as org_api
 
@@ -36,6 +37,9 @@ router.register("adjustments", assessment_api.AdjustmentViewSet, basename="adjus
 router.register("vetoes", assessment_api.VetoViewSet, basename="veto")
 router.register("appeals", assessment_api.AppealViewSet, basename="appeal")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
+router.register("talks", talk_api.TalkViewSet, basename="talk")
+router.register("demand-themes", talk_api.DemandThemeViewSet, basename="demand-theme")
+router.register("talk-policy", talk_api.TalkPolicyViewSet, basename="talk-policy")
 
 api_urlpatterns = [
     path("", include(router.urls)),
@@ -53,6 +57,7 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("schemes/", include("indicators.urls")),
     path("assessments/", include("assessments.urls")),
+    path("talks/", include("interviews.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

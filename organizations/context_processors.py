@@ -19,6 +19,13 @@ NAV: list[tuple[Any, str, str, frozenset[Role]]] = [
         frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR}),
     ),
     (_("Assessments"), "assessments:list", "clipboard-data", frozenset(Role)),
+    (
+        _("Talks"),
+        "interviews:list",
+        "chat-square-text",
+        frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR}),
+    ),
+    (_("My talks"), "interviews:mine", "chat-square-text", frozenset({Role.SECRETARY})),
     (_("Indicator schemes"), "indicators:list", "list-check", frozenset(Role)),
     (_("Users and roles"), "organizations:users", "people", frozenset({Role.TENANT_ADMIN})),
 ]

@@ -49,6 +49,7 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         )  # fmt: skip
         audit_record(tenant_id=tenant_id, actor=admin, action="probe")
         workflow = _workflow_rows(tenant_id, assessment, indicator, admin, rater, secretary)
+        workflow |= _talk_rows(tenant_id, assessment, workflow["rectification"], rater)
     return {
         "scheme": scheme,
         "cycle": cycle,
@@ -109,3 +110,36 @@ def _workflow_rows(
         reviewer=admin,
     )
     return rows
+
+
+def _talk_rows(tenant_id: int, assessment: Any, rectification: Any, rater: User) -> dict[str, Any]:
+    """A held talk with the assessment's secretary, feedback overdue, with a theme found."""
+    from interviews.models import (
+        DemandTheme,
+        Talk,
+        TalkParticipant,
+        TalkPolicy,
+        TalkRectification,
+        TalkTheme,
+    )  # fmt: skip
+
+    talk = Talk.objects.create(
+        tenant_id=tenant_id, kind=Talk.Kind.ROUTINE, status=Talk.Status.HELD, street=assessment.street,
+        community=assessment.community, secretary=assessment.secretary, assessment=assessment,
+        cycle=assessment.cycle, held_on=dt.date(2026, 7, 10), feedback_due=dt.date(2026, 7, 17),
+        notes="居民反映加装电梯", created_by=rater,
+    )  # fmt: skip
+    theme = DemandTheme.objects.create(tenant_id=tenant_id, name="加装电梯", keywords=["加装电梯"])
+    return {
+        "talk": talk,
+        "talk_participant": TalkParticipant.objects.create(tenant_id=tenant_id, talk=talk, user=rater),
+        "talk_rectification": TalkRectification.objects.create(
+            tenant_id=tenant_id, talk=talk, rectification=rectification
+        ),
+        "demand_theme": theme,
+        "talk_theme": TalkTheme.objects.create(
+            tenant_id=tenant_id, talk=talk, theme=theme, street=talk.street, community=talk.community,
+            held_on=talk.held_on, matched=["加装电梯"],
+        ),
+        "talk_policy": TalkPolicy.objects.create(tenant_id=tenant_id, feedback_due_days=7),
+    }  # fmt: skip

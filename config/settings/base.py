@@ -151,6 +151,7 @@ SPECTACULAR_SETTINGS = {
         "RaterGroupKindEnum": "indicators.models.RaterGroup.Kind",
         "AdjustmentKindEnum": "indicators.models.AdjustmentItem.Kind",
         "CareerStageEnum": "organizations.models.CareerStage",
+        "TalkKindEnum": "interviews.models.Talk.Kind",
     },
 }
 
