@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from assessments.api import cycle_tools
 from assessments.api import views as assessment_api
 from indicators.api import views as indicator_api
 from organizations import views as org_views
@@ -36,6 +37,11 @@ router.register("adjustments", assessment_api.AdjustmentViewSet, basename="adjus
 router.register("vetoes", assessment_api.VetoViewSet, basename="veto")
 router.register("appeals", assessment_api.AppealViewSet, basename="appeal")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
+router.register("cycle-leniency", cycle_tools.LeniencyViewSet, basename="cycle-leniency")
+router.register("jobs", cycle_tools.JobViewSet, basename="job")
+router.register(
+    "rectification-carry", cycle_tools.RectificationCarryViewSet, basename="rectification-carry"
+)
 
 api_urlpatterns = [
     path("", include(router.urls)),

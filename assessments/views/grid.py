@@ -6,6 +6,7 @@ it answers 404 exactly as a missing one. The services decide who may write what.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
 from assessments.selectors import assessment_list_for_actor
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
+from assessments.views.scorecard import file_response, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
@@ -207,6 +209,7 @@ def _grid_rows(
                     "rated": group.pk in rated_by,
                     "entry": entry,
                     "value": _plain(entry.value) if entry is not None else "",
+                    "evidence": _evidence(entry) if entry is not None else None,
                 }
             )
         rows.append({"indicator": indicator, "hint": _hint(indicator), "cells": cells})
@@ -273,7 +276,30 @@ def grid_save(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"error": _message(exc)}, status=400)
     except PermissionDenied as exc:
         return JsonResponse({"error": _message(exc)}, status=403)
-    return JsonResponse({"version": entry.version, "value": _plain(entry.value)})
+    return JsonResponse(
+        {"version": entry.version, "value": _plain(entry.value), "evidence": _evidence(entry)}
+    )
+
+
+def _evidence(entry: ScoreEntry) -> dict[str, str] | None:
+    """The entry's evidence file as the grid links to it, or None."""
+    if not entry.evidence:
+        return None
+    url = reverse("assessments:entry_evidence", args=[entry.assessment_id, entry.pk])
+    return {"name": os.path.basename(entry.evidence.name), "url": url}
+
+
+@role_required(*RATERS)
+@require_GET
+def entry_evidence(request: HttpRequest, pk: int, entry_pk: int) -> FileResponse:
+    """A score entry's evidence, through the scoped assessment: for the entry's own rater and
+    for those who may see individual raters' entries (never the assessed secretary)."""
+    actor = _actor(request)
+    assessment = _assessment(request, pk)
+    entry = get_scoped_or_404(ScoreEntry.objects.filter(assessment=assessment), pk=entry_pk)
+    if entry.rater_id != actor.user_id and not may_see_entries(actor, assessment):
+        raise Http404
+    return file_response(entry.evidence)
 
 
 # Workflow steps ---------------------------------------------------------------------------
@@ -376,6 +402,7 @@ urlpatterns: list[URLPattern] = [
     path("", assessment_list, name="list"),
     path("<int:pk>/grid/", grid, name="grid"),
     path("<int:pk>/grid/save/", grid_save, name="grid_save"),
+    path("<int:pk>/grid/entries/<int:entry_pk>/evidence/", entry_evidence, name="entry_evidence"),
     path("<int:pk>/transition/", transition, name="transition"),
     path("<int:pk>/adjustments/add/", adjustment_add, name="adjustment_add"),
     path("<int:pk>/vetoes/propose/", veto_propose, name="veto_propose"),

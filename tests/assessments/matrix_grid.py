@@ -36,6 +36,13 @@ ROWS: dict[str, Probe] = {
         {"anon": 302, "admin": 400, "assessor": 400, "secretary": 400, "leader": 403, "*": 404},
         {},
     ),
+    # The populated entry is the street assessor's, with evidence: its rater and those who
+    # may see raters' entries download it; the assessed secretary never does (404).
+    "assessments:entry_evidence": Probe(
+        "get",
+        lambda w: reverse("assessments:entry_evidence", args=[_a(w), w.a["entry"].pk]),
+        {"anon": 302, "admin": 200, "assessor": 200, "leader": 403, "*": 404},
+    ),
     # draft → scoring is not a legal step: refused with a message, state unchanged.
     "assessments:transition": Probe(
         "post",
