@@ -46,12 +46,12 @@ def rater_leniency(
 ) -> list[RaterLeniency]:
     """``within``: only these assessments of the cycle (e.g. the ones an assessor's streets
     hold), so that nobody learns about raters from entries they may not see."""
-    entries = ScoreEntry.objects.filter(
+    scoped = ScoreEntry.objects.filter(
         assessment__cycle=cycle, rater__isnull=False, indicator__method__in=list(PERCENT_METHODS)
     )
     if within is not None:
-        entries = entries.filter(assessment__in=within.values("pk"))
-    rows = entries.values_list(
+        scoped = scoped.filter(assessment__in=within.values("pk"))
+    rows = scoped.values_list(
         "assessment_id",
         "indicator_id",
         "indicator__method",
@@ -152,6 +152,6 @@ def described(*, cycle: Cycle, raters: list[RaterLeniency]) -> list[dict[str, An
             "entries": r.entries,
             "deviation": r.deviation,
             "flagged": r.flagged,
-        }  # fmt: skip
+        }
         for r in raters
     ]

@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Q, QuerySet, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, When
 from django.utils import timezone
 
 from assessments.models import Assessment, Cycle, JobProgress, Rectification, ScoreEntry
@@ -293,7 +293,7 @@ def rectification_list_for_actor(
 
     Overdue: past the deadline and not yet accepted."""
     late = Q(deadline__lt=timezone.localdate()) & ~Q(status=Rectification.Status.ACCEPTED)
-    rows = (
+    rows: QuerySet[Rectification] = (
         Rectification.objects.for_actor(actor)
         .select_related("community", "street", "owner", "assessment__cycle")
         .annotate(late=Case(When(late, then=True), default=False, output_field=BooleanField()))
@@ -310,7 +310,7 @@ def rectification_list_for_actor(
         rows = rows.filter(late) if overdue else rows.exclude(late)
     if cycle_id:
         rows = rows.filter(assessment__cycle_id=cycle_id)
-    return rows.order_by("-late", "deadline", "pk")
+    return rows.order_by(F("late").desc(), "deadline", "pk")
 
 
 def rectifications_to_carry(
@@ -333,7 +333,8 @@ def cycle_list_for_actor(*, actor: Actor | None) -> QuerySet[Cycle]:
 
 def job_progress_get_for_actor(*, actor: Actor | None, key: str) -> JobProgress:
     """A background job's progress by its key; 404 outside the actor's tenant."""
-    return get_scoped_or_404(JobProgress.objects.for_actor(actor), key=key)
+    job: JobProgress = get_scoped_or_404(JobProgress.objects.for_actor(actor), key=key)
+    return job
 
 
 def rectification_owners_for(*, actor: Actor | None, assessment: Assessment) -> QuerySet[User]:

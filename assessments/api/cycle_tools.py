@@ -13,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments import leniency
-from assessments.services import rectifications as services
 from assessments.models import Cycle, JobProgress
 from assessments.selectors import cycle_list_for_actor, job_state, rectifications_to_carry
+from assessments.services import rectifications as services
 from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.tenancy import Actor, Role
 

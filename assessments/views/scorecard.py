@@ -293,7 +293,7 @@ def file_response(file: FieldFile) -> FileResponse:
         handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name))
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name or ""))
 
 
 @role_required(Role.SECRETARY)
