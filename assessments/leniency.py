@@ -141,7 +141,7 @@ def described(*, cycle: Cycle, raters: list[RaterLeniency]) -> list[dict[str, An
     from organizations.models import User
 
     users = User.objects.filter(tenant_id=cycle.tenant_id, pk__in={r.rater_id for r in raters})
-    names = {u.pk: u.get_full_name() or u.username for u in users}
+    names = {u.pk: str(u) for u in users}
     groups = dict(RaterGroup.objects.filter(scheme_id=cycle.scheme_id).values_list("code", "name"))
     return [
         {
