@@ -200,9 +200,9 @@ def test_a_good_save_returns_the_new_version_and_a_stale_one_conflicts(
     cell = _cell(cast, as_tenant, scheme)
     first = client.post(_save(assessment.pk), {**cell, "value": "80"})
     assert first.status_code == 200
-    assert first.json() == {"version": 1, "value": "80"}
+    assert first.json() == {"version": 1, "value": "80", "evidence": None}
     second = client.post(_save(assessment.pk), {**cell, "value": "85.5", "expected_version": 1})
-    assert second.json() == {"version": 2, "value": "85.5"}
+    assert second.json() == {"version": 2, "value": "85.5", "evidence": None}
     stale = client.post(_save(assessment.pk), {**cell, "value": "10", "expected_version": 1}, **EN)
     assert stale.status_code == 409
     assert "Someone changed this score since you loaded it" in stale.json()["error"]
