@@ -84,6 +84,10 @@ def _scoring_assessment(cast: Any, scheme: Scheme, quarter: int) -> Assessment:
 
 @pytest.fixture
 def scoring(cast, as_tenant) -> tuple[Scheme, Assessment]:
+    return scoring_assessment(cast, as_tenant)
+
+
+def scoring_assessment(cast, as_tenant) -> tuple[Scheme, Assessment]:
     """The three-indicator scheme; a11's assessment being scored."""
     with as_tenant(cast.tenant_a):
         scheme = published_scheme(cast)

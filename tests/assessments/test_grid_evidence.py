@@ -8,8 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.models import ScoreEntry
-from tests.assessments.test_grid import _cell, scoring  # noqa: F401 (a fixture)
+from assessments.models import Assessment, ScoreEntry
+from indicators.models import Scheme
+from tests.assessments.test_grid import _cell, scoring_assessment
 from tests.assessments.workflow import pair
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -21,6 +22,11 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def scoring(cast, as_tenant) -> tuple[Scheme, Assessment]:
+    return scoring_assessment(cast, as_tenant)
 
 
 def _photo(name: str = "会议记录.jpg") -> SimpleUploadedFile:
