@@ -27,7 +27,7 @@ from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
 from assessments.selectors import assessment_list_for_actor
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
-from assessments.views.scorecard import file_response, may_see_entries
+from assessments.views.scorecard import file_response, form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
@@ -226,8 +226,16 @@ def _next_states(actor: Actor, assessment: Assessment) -> list[tuple[str, str]]:
 @role_required(*RATERS)
 @require_GET
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
     assessment = _assessment(request, pk)
+    return render(request, "assessments/grid.html", _grid_context(request, assessment))
+
+
+def _grid_context(
+    request: HttpRequest, assessment: Assessment, **refused: forms.Form
+) -> dict[str, Any]:
+    """The grid page; ``refused`` holds a bonus/deduction or veto form that was refused, so
+    that its errors show next to its fields with what was typed."""
+    actor = _actor(request)
     groups = _rateable_groups(actor, assessment)
     rows, missing = _grid_rows(actor, assessment, groups)
     is_assessor = is_street_assessor(actor, assessment.street_id)
@@ -239,6 +247,8 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
         "next_states": _next_states(actor, assessment),
         "is_assessor": is_assessor,
         "locked": assessment.state in (State.PUBLISHED, State.APPEAL, State.FINAL),
+        "adjustment_form": refused.get("adjustment_form") or AdjustmentForm(),
+        "veto_form": refused.get("veto_form") or VetoForm(),
     }
     if is_assessor:
         scheme = assessment.scheme_id
@@ -249,7 +259,24 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(assessment=assessment)
             .select_related("item", "proposed_by")
         )
-    return render(request, "assessments/grid.html", context)
+    return context
+
+
+def _refused_form(
+    request: HttpRequest,
+    assessment: Assessment,
+    name: str,
+    form: forms.Form,
+    exc: ValidationError | PermissionDenied | None = None,
+) -> HttpResponse:
+    """The grid again (400) with the refusal (the form's own errors, or the service's)
+    next to the form's fields."""
+    if isinstance(exc, ValidationError):
+        form_errors(form, exc)
+    elif exc is not None:
+        form.add_error(None, _message(exc))
+    context = _grid_context(request, assessment, **{name: form})
+    return render(request, "assessments/grid.html", context, status=400)
 
 
 @role_required(*RATERS)
@@ -333,22 +360,19 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = AdjustmentForm(request.POST, request.FILES)
-    item = None
-    if form.is_valid():
-        item = AdjustmentItem.objects.filter(
-            scheme_id=assessment.scheme_id, pk=form.cleaned_data["item"]
-        ).first()
-    if item is None:
-        messages.error(request, _first_error(form) or _("Choose a bonus or deduction item."))
-        return _to_grid(assessment, "adjustments")
+    if not form.is_valid():
+        return _refused_form(request, assessment, "adjustment_form", form)
     data = form.cleaned_data
+    item = AdjustmentItem.objects.filter(scheme_id=assessment.scheme_id, pk=data["item"]).first()
     try:
+        if item is None:
+            raise ValidationError({"item": _("Choose a bonus or deduction item.")})
         services.adjustment_add(
             actor=_actor(request), assessment=assessment, item=item,
             occurrences=data["occurrences"], note=data["note"], evidence=data["evidence"],
         )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        return _refused_form(request, assessment, "adjustment_form", form, exc)
     else:
         messages.success(request, _("%(item)s was recorded.") % {"item": item.name})
     return _to_grid(assessment, "adjustments")
@@ -359,22 +383,19 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def veto_propose(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = VetoForm(request.POST, request.FILES)
-    item = None
-    if form.is_valid():
-        item = VetoItem.objects.filter(
-            scheme_id=assessment.scheme_id, pk=form.cleaned_data["item"]
-        ).first()
-    if item is None:
-        messages.error(request, _first_error(form) or _("Choose a veto item."))
-        return _to_grid(assessment, "vetoes")
+    if not form.is_valid():
+        return _refused_form(request, assessment, "veto_form", form)
     data = form.cleaned_data
+    item = VetoItem.objects.filter(scheme_id=assessment.scheme_id, pk=data["item"]).first()
     try:
+        if item is None:
+            raise ValidationError({"item": _("Choose a veto item.")})
         services.veto_propose(
             actor=_actor(request), assessment=assessment, item=item,
             reason=data["reason"], evidence=data["evidence"],
         )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        return _refused_form(request, assessment, "veto_form", form, exc)
     else:
         messages.success(request, _("The veto was proposed; a second person must approve it."))
     return _to_grid(assessment, "vetoes")
