@@ -34,6 +34,7 @@ from assessments.services.common import is_street_assessor
 from assessments.views.scorecard import file_response, form_errors
 from audit.selectors import records_for_object
 from organizations.decorators import role_required
+from organizations.models import User
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
 
@@ -95,7 +96,7 @@ class RaiseForm(forms.Form):
     description = forms.CharField(label=gettext_lazy("Details"), required=False, widget=_text(4))
     owner = forms.ModelChoiceField(
         label=gettext_lazy("Owner"),
-        queryset=Rectification.objects.none(),
+        queryset=User.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     deadline = forms.DateField(
