@@ -334,3 +334,15 @@ def test_carrying_through_the_api(cast, as_tenant, two_quarters) -> None:
         assert Rectification.objects.get(pk=item.pk).assessment.cycle_id == q4.pk
     other_tenant = cast.client_for("admin_b").post(url, body, content_type="application/json")
     assert other_tenant.status_code == 400 and "from_cycle" in other_tenant.json()
+
+
+def test_the_pages_speak_chinese_by_default_and_are_in_the_navigation(cast, quarter) -> None:
+    from django.utils import translation
+
+    with translation.override(None):
+        secretary = cast.client_for("secretary").get(_url("rectification_list"))
+        assessor = cast.client_for("assessor").get(_url("rectification_list"))
+    page = secretary.content.decode()
+    assert "问题清单" in page and "暂无您的整改事项。" in page
+    assert _url("cycle_list") not in page  # cycles are for staff
+    assert _url("cycle_list") in assessor.content.decode()
