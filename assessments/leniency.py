@@ -14,12 +14,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
 
 from assessments.models import Assessment, Cycle, ScoreEntry
-from assessments.selectors import subject_inputs
+from assessments.selectors import assessment_list_for_actor, subject_inputs
 from indicators import engine
 from indicators.models import Indicator
 from indicators.selectors import scheme_spec
+from organizations.tenancy import Actor
 
 DEFAULT_THRESHOLD = Decimal(10)
 PERCENT_METHODS = {Indicator.Method.QUALITATIVE: Decimal(1), Indicator.Method.YES_NO: Decimal(100)}
@@ -34,10 +38,20 @@ class RaterLeniency:
     flagged: bool
 
 
-def rater_leniency(*, cycle: Cycle, threshold: Decimal = DEFAULT_THRESHOLD) -> list[RaterLeniency]:
-    rows = ScoreEntry.objects.filter(
+def rater_leniency(
+    *,
+    cycle: Cycle,
+    threshold: Decimal = DEFAULT_THRESHOLD,
+    within: QuerySet[Assessment] | None = None,
+) -> list[RaterLeniency]:
+    """``within``: only these assessments of the cycle (e.g. the ones an assessor's streets
+    hold), so that nobody learns about raters from entries they may not see."""
+    scoped = ScoreEntry.objects.filter(
         assessment__cycle=cycle, rater__isnull=False, indicator__method__in=list(PERCENT_METHODS)
-    ).values_list(
+    )
+    if within is not None:
+        scoped = scoped.filter(assessment__in=within.values("pk"))
+    rows = scoped.values_list(
         "assessment_id",
         "indicator_id",
         "indicator__method",
@@ -86,3 +100,58 @@ def _with_entries(
         subject_id=subject.subject_id, community_type=subject.community_type,
         career_stage=subject.career_stage, entries=entries,
     )  # fmt: skip
+
+
+# Reading it: what the leniency page and its API twin show ---------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentTotals:
+    """An assessment's total from all stored entries and without the flagged raters'."""
+
+    assessment: Assessment
+    with_all: Decimal
+    without: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.without - self.with_all
+
+
+def assessments_for_leniency(*, actor: Actor, cycle: Cycle) -> QuerySet[Assessment]:
+    """The cycle's assessments the actor may see, leaving out the actor's own (an assessor
+    who is also a secretary does not learn who rated them)."""
+    return (
+        assessment_list_for_actor(actor=actor)
+        .filter(cycle=cycle)
+        .exclude(secretary_id__in=actor.secretary_ids)
+        .select_related("result")
+        .order_by("street__name", "community__name", "pk")
+    )
+
+
+def totals_rows(assessments: list[Assessment], flagged: set[int]) -> list[AssessmentTotals]:
+    totals = totals_without(assessments=assessments, rater_ids=flagged)
+    return [AssessmentTotals(a, *totals[a.pk]) for a in assessments if a.pk in totals]
+
+
+def described(*, cycle: Cycle, raters: list[RaterLeniency]) -> list[dict[str, Any]]:
+    """The raters with their names and their groups' names, for display."""
+    from indicators.models import RaterGroup
+    from organizations.models import User
+
+    users = User.objects.filter(tenant_id=cycle.tenant_id, pk__in={r.rater_id for r in raters})
+    names = {u.pk: str(u) for u in users}
+    groups = dict(RaterGroup.objects.filter(scheme_id=cycle.scheme_id).values_list("code", "name"))
+    return [
+        {
+            "rater": r.rater_id,
+            "name": names.get(r.rater_id, ""),
+            "group": r.group_code,
+            "group_name": groups.get(r.group_code, r.group_code),
+            "entries": r.entries,
+            "deviation": r.deviation,
+            "flagged": r.flagged,
+        }
+        for r in raters
+    ]

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import queue
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Prefetch, Q, QuerySet
+from django.db.models import Avg, BooleanField, Case, F, Prefetch, Q, QuerySet, When
+from django.utils import timezone
 
-from assessments.models import Appeal, AppealReview, Assessment, Cycle, Result, ScoreEntry
+from assessments.models import (
+    Appeal,
+    AppealReview,
+    Assessment,
+    Cycle,
+    JobProgress,
+    Rectification,
+    Result,
+    ScoreEntry,
+)
 from indicators import engine
 from indicators.models import Indicator, RaterGroup, SpecialIndicatorChoice
+from organizations.models import User
+from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor
 
 
@@ -425,3 +439,121 @@ def entry_means(assessment: Assessment) -> dict[int, Decimal]:
         .values_list("indicator_id", "mean")
     )
     return dict(means)
+
+
+# Rectifications, cycles and jobs ------------------------------------------------------------
+
+
+def rectification_list_for_actor(
+    *,
+    actor: Actor | None,
+    search: str = "",
+    status: str = "",
+    overdue: bool | None = None,
+    cycle_id: int | None = None,
+) -> QuerySet[Rectification]:
+    """Rectifications the actor may see, overdue ones first (``late``), then by deadline.
+
+    Overdue: past the deadline and not yet accepted."""
+    late = Q(deadline__lt=timezone.localdate()) & ~Q(status=Rectification.Status.ACCEPTED)
+    rows: QuerySet[Rectification] = (
+        Rectification.objects.for_actor(actor)
+        .select_related("community", "street", "owner", "assessment__cycle")
+        .annotate(late=Case(When(late, then=True), default=False, output_field=BooleanField()))
+    )
+    if search:
+        rows = rows.filter(
+            Q(title__icontains=search)
+            | Q(description__icontains=search)
+            | Q(community__name__icontains=search)
+        )
+    if status:
+        rows = rows.filter(status=status)
+    if overdue is not None:
+        rows = rows.filter(late) if overdue else rows.exclude(late)
+    if cycle_id:
+        rows = rows.filter(assessment__cycle_id=cycle_id)
+    return rows.order_by(F("late").desc(), "deadline", "pk")
+
+
+def rectifications_to_carry(
+    *, actor: Actor | None, from_cycle: Cycle, to_cycle: Cycle
+) -> list[tuple[Rectification, Assessment | None]]:
+    """The open (or done, not yet accepted) rectifications of ``from_cycle`` the actor sees,
+    each with its community's assessment in ``to_cycle`` (None where there is none)."""
+    items = rectification_list_for_actor(actor=actor, cycle_id=from_cycle.pk).filter(
+        status__in=[Rectification.Status.OPEN, Rectification.Status.DONE]
+    )
+    targets = {
+        a.community_id: a for a in Assessment.objects.for_actor(actor).filter(cycle_id=to_cycle.pk)
+    }
+    return [(item, targets.get(item.community_id)) for item in items]
+
+
+def cycle_list_for_actor(*, actor: Actor | None) -> QuerySet[Cycle]:
+    return Cycle.objects.for_actor(actor).select_related("scheme").order_by("-starts_on", "-pk")
+
+
+def job_progress_get_for_actor(*, actor: Actor | None, key: str) -> JobProgress:
+    """A background job's progress by its key; 404 outside the actor's tenant."""
+    job: JobProgress = get_scoped_or_404(JobProgress.objects.for_actor(actor), key=key)
+    return job
+
+
+def rectification_owners_for(*, actor: Actor | None, assessment: Assessment) -> QuerySet[User]:
+    """Who may own a rectification raised from ``assessment``: its secretary and the other
+    active members of its community."""
+    if actor is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(tenant_id=actor.tenant_id, is_active=True)
+        .filter(
+            Q(memberships__unit_id=assessment.community_id) | Q(pk=assessment.secretary.user_id)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+# Background jobs ----------------------------------------------------------------------------
+
+# A running job that has not written progress for this long is shown as stalled.
+JOB_STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class JobState:
+    key: str
+    done: int
+    total: int
+    # "running", "finished", "failed" (the job recorded an error) or "stalled".
+    status: str
+    message: str
+    updated_at: dt.datetime
+
+    @property
+    def percent(self) -> int:
+        if self.status == "finished" or not self.total:
+            return 100 if self.status == "finished" else 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ("finished", "failed")
+
+
+def cycle_open_job_key(cycle_id: int) -> str:
+    """The key the opening job writes its progress under (see services.cycles.cycle_open)."""
+    return f"cycle-open-{cycle_id}"
+
+
+def job_state(job: JobProgress) -> JobState:
+    if job.finished:
+        status = "finished"
+    elif job.message:
+        status = "failed"
+    elif timezone.now() - job.updated_at > JOB_STALLED_AFTER:
+        status = "stalled"
+    else:
+        status = "running"
+    return JobState(job.key, job.done, job.total, status, job.message, job.updated_at)

@@ -1,10 +1,26 @@
 """Background jobs of the assessment workflow: thin, idempotent wrappers around services."""
 
+from typing import Any
+
 from assessments import services
+from assessments.models import JobProgress
+from assessments.selectors import cycle_open_job_key
+from organizations.rls import tenant_context
 from organizations.tasks_base import tenant_task
 
 
-@tenant_task(name="assessments.open_cycle_assessments")
+def _opening_failed(
+    task: Any, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+) -> None:
+    """Celery's failure hook (retries spent): the progress bar shows the job failed."""
+    tenant_id, cycle_id = args[0], args[1]
+    with tenant_context(tenant_id):
+        JobProgress.objects.filter(
+            tenant_id=tenant_id, key=cycle_open_job_key(cycle_id), finished=False
+        ).update(message=f"{type(exc).__name__}: {exc}"[:1000])
+
+
+@tenant_task(name="assessments.open_cycle_assessments", on_failure=_opening_failed)
 def open_cycle_assessments(tenant_id: int, cycle_id: int) -> int:
     return services.create_assessments(cycle_id=cycle_id)
 

@@ -1,5 +1,11 @@
-from assessments.views import grid, scorecard
+from assessments.views import cycles, grid, leniency, rectifications, scorecard
 
 app_name = "assessments"
 
-urlpatterns = [*grid.urlpatterns, *scorecard.urlpatterns]
+urlpatterns = [
+    *grid.urlpatterns,
+    *scorecard.urlpatterns,
+    *rectifications.urlpatterns,
+    *cycles.urlpatterns,
+    *leniency.urlpatterns,
+]

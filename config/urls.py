@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from assessments.api import cycle_tools
 from assessments.api import views as assessment_api
 from indicators.api import views as indicator_api
 from interviews import api as talk_api
@@ -40,6 +41,11 @@ router.register("rectifications", assessment_api.RectificationViewSet, basename=
 router.register("talks", talk_api.TalkViewSet, basename="talk")
 router.register("demand-themes", talk_api.DemandThemeViewSet, basename="demand-theme")
 router.register("talk-policy", talk_api.TalkPolicyViewSet, basename="talk-policy")
+router.register("cycle-leniency", cycle_tools.LeniencyViewSet, basename="cycle-leniency")
+router.register("jobs", cycle_tools.JobViewSet, basename="job")
+router.register(
+    "rectification-carry", cycle_tools.RectificationCarryViewSet, basename="rectification-carry"
+)
 
 api_urlpatterns = [
     path("", include(router.urls)),

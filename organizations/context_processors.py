@@ -26,6 +26,13 @@ NAV: list[tuple[Any, str, str, frozenset[Role]]] = [
         frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR}),
     ),
     (_("My talks"), "interviews:mine", "chat-square-text", frozenset({Role.SECRETARY})),
+    (_("Rectifications"), "assessments:rectification_list", "wrench-adjustable", frozenset(Role)),
+    (
+        _("Cycles"),
+        "assessments:cycle_list",
+        "calendar3",
+        frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR}),
+    ),
     (_("Indicator schemes"), "indicators:list", "list-check", frozenset(Role)),
     (_("Users and roles"), "organizations:users", "people", frozenset({Role.TENANT_ADMIN})),
 ]

@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from assessments.models import Assessment, Cycle, ScoreEntry
 from audit.services import audit_record
 from indicators import services as scheme_services
@@ -41,6 +43,7 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         entry = ScoreEntry.objects.create(
             tenant_id=tenant_id, assessment=assessment, indicator=indicator,
             rater_group=indicator.rater_groups.get(), rater=rater, value=Decimal(1),
+            evidence=ContentFile(b"%PDF-1.4", name="entry.pdf"),
         )  # fmt: skip
         choice = SpecialIndicatorChoice.objects.create(
             tenant_id=tenant_id, scheme=Scheme.objects.get(pk=scheme.pk), community=community,
@@ -63,8 +66,6 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
 def _workflow_rows(
     tenant_id: int, assessment: Any, indicator: Any, admin: User, rater: User, secretary: User
 ) -> dict[str, Any]:
-    from django.core.files.base import ContentFile
-
     from assessments.models import (
         AdjustmentRecord,
         Appeal,
@@ -97,9 +98,9 @@ def _workflow_rows(
         "appeal": Appeal.objects.create(**common, indicator=indicator, reason="有误", filed_by=secretary, level=2),
         "rectification": Rectification.objects.create(
             tenant_id=tenant_id, street=assessment.street, community=assessment.community, assessment=assessment,
-            title="台账不全", owner=secretary, deadline=dt.date(2026, 12, 31),
+            title="台账不全", owner=secretary, deadline=dt.date(2026, 12, 31), evidence=evidence,
         ),
-        "job": JobProgress.objects.create(tenant_id=tenant_id, key=f"probe-{assessment.pk}", total=1),
+        "job": JobProgress.objects.create(tenant_id=tenant_id, key=f"cycle-open-{assessment.cycle_id}", total=1),
     }  # fmt: skip
     rows["review"] = AppealReview.objects.create(
         tenant_id=tenant_id,

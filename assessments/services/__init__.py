@@ -13,6 +13,7 @@ from assessments.services.rectifications import (
     rectification_mark_done,
     rectification_raise,
     rectification_review,
+    rectifications_carry_into,
     rectifications_carry_over,
 )
 from assessments.services.results import compute_result, recompute_cycle, what_if_result
@@ -39,6 +40,7 @@ __all__ = [
     "rectification_mark_done",
     "rectification_raise",
     "rectification_review",
+    "rectifications_carry_into",
     "rectifications_carry_over",
     "self_evaluation_submit",
     "veto_decide",

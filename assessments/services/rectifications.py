@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Rectification
+from assessments.models import Assessment, Cycle, Rectification
 from assessments.services.common import audit, is_street_assessor
 from organizations.models import OrgUnit, User
-from organizations.tenancy import Actor
+from organizations.tenancy import Actor, Role
 
 Status = Rectification.Status
 
@@ -61,6 +61,8 @@ def rectification_mark_done(
         raise PermissionDenied(_("Only the owner marks a rectification done."))
     if item.status != Status.OPEN:
         raise ValidationError(_("Only an open rectification can be marked done."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say what was done.")})
     if evidence is None:
         raise ValidationError({"evidence": _("Attach evidence of what was done, e.g. a photo.")})
     item.status, item.done_note, item.evidence = Status.DONE, note, evidence
@@ -80,6 +82,8 @@ def rectification_review(
         )
     if item.status != Status.DONE:
         raise ValidationError(_("Only a rectification marked done can be accepted or returned."))
+    if not accept and not note.strip():
+        raise ValidationError({"note": _("Say why the work is returned.")})
     item.status = Status.ACCEPTED if accept else Status.OPEN
     item.closed_at = timezone.now() if accept else None
     item.save()
@@ -109,6 +113,41 @@ def rectifications_carry_over(
         item.assessment = next_assessment
         item.save(update_fields=["assessment"])
         moved += 1
+    return moved
+
+
+def rectifications_carry_check(*, actor: Actor, from_cycle: Cycle, to_cycle: Cycle) -> None:
+    """Refuse a carry the actor may not make, or into a cycle that is not a later one."""
+    if not actor.has_role(Role.TENANT_ADMIN, Role.STREET_ASSESSOR):
+        raise PermissionDenied(_("Only assessors carry rectifications into the next cycle."))
+    if to_cycle.starts_on <= from_cycle.starts_on:
+        raise ValidationError({"to_cycle": _("Choose a cycle that starts after this one.")})
+
+
+@transaction.atomic
+def rectifications_carry_into(
+    *, actor: Actor, from_cycle: Cycle, to_cycle: Cycle
+) -> list[Rectification]:
+    """Move the open rectifications of ``from_cycle`` that the actor may see onto their
+    community's assessment in ``to_cycle``; each move is audited. Running it again moves
+    nothing more (the moved ones belong to the new cycle)."""
+    from assessments.selectors import rectifications_to_carry
+
+    rectifications_carry_check(actor=actor, from_cycle=from_cycle, to_cycle=to_cycle)
+    moved = []
+    for item, target in rectifications_to_carry(
+        actor=actor, from_cycle=from_cycle, to_cycle=to_cycle
+    ):
+        if target is None or not _assessor_of(actor, item.street_id):
+            continue
+        before = item.assessment_id
+        item.assessment = target
+        item.save(update_fields=["assessment"])
+        audit(
+            actor, item.tenant_id, "rectification.carry", item,
+            before={"assessment": before}, after={"assessment": target.pk},
+        )  # fmt: skip
+        moved.append(item)
     return moved
 
 

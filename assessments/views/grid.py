@@ -6,6 +6,7 @@ it answers 404 exactly as a missing one. The services decide who may write what.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
 from assessments.selectors import assessment_list_for_actor, indicators_for_assessment
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
+from assessments.views.scorecard import file_response, form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
@@ -190,6 +192,7 @@ def _grid_rows(
                     "rated": group.pk in rated_by,
                     "entry": entry,
                     "value": _plain(entry.value) if entry is not None else "",
+                    "evidence": _evidence(entry) if entry is not None else None,
                 }
             )
         rows.append({"indicator": indicator, "hint": _hint(indicator), "cells": cells})
@@ -206,8 +209,16 @@ def _next_states(actor: Actor, assessment: Assessment) -> list[tuple[str, str]]:
 @role_required(*RATERS)
 @require_GET
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
     assessment = _assessment(request, pk)
+    return render(request, "assessments/grid.html", _grid_context(request, assessment))
+
+
+def _grid_context(
+    request: HttpRequest, assessment: Assessment, **refused: forms.Form
+) -> dict[str, Any]:
+    """The grid page; ``refused`` holds a bonus/deduction or veto form that was refused, so
+    that its errors show next to its fields with what was typed."""
+    actor = _actor(request)
     groups = _rateable_groups(actor, assessment)
     rows, missing = _grid_rows(actor, assessment, groups)
     is_assessor = is_street_assessor(actor, assessment.street_id)
@@ -219,6 +230,8 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
         "next_states": _next_states(actor, assessment),
         "is_assessor": is_assessor,
         "locked": assessment.state in (State.PUBLISHED, State.APPEAL, State.FINAL),
+        "adjustment_form": refused.get("adjustment_form") or AdjustmentForm(),
+        "veto_form": refused.get("veto_form") or VetoForm(),
     }
     if is_assessor:
         scheme = assessment.scheme_id
@@ -229,7 +242,24 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(assessment=assessment)
             .select_related("item", "proposed_by")
         )
-    return render(request, "assessments/grid.html", context)
+    return context
+
+
+def _refused_form(
+    request: HttpRequest,
+    assessment: Assessment,
+    name: str,
+    form: forms.Form,
+    exc: ValidationError | PermissionDenied | None = None,
+) -> HttpResponse:
+    """The grid again (400) with the refusal (the form's own errors, or the service's)
+    next to the form's fields."""
+    if isinstance(exc, ValidationError):
+        form_errors(form, exc)
+    elif exc is not None:
+        form.add_error(None, _message(exc))
+    context = _grid_context(request, assessment, **{name: form})
+    return render(request, "assessments/grid.html", context, status=400)
 
 
 @role_required(*RATERS)
@@ -256,7 +286,30 @@ def grid_save(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"error": _message(exc)}, status=400)
     except PermissionDenied as exc:
         return JsonResponse({"error": _message(exc)}, status=403)
-    return JsonResponse({"version": entry.version, "value": _plain(entry.value)})
+    return JsonResponse(
+        {"version": entry.version, "value": _plain(entry.value), "evidence": _evidence(entry)}
+    )
+
+
+def _evidence(entry: ScoreEntry) -> dict[str, str] | None:
+    """The entry's evidence file as the grid links to it, or None."""
+    if not entry.evidence:
+        return None
+    url = reverse("assessments:entry_evidence", args=[entry.assessment_id, entry.pk])
+    return {"name": os.path.basename(entry.evidence.name), "url": url}
+
+
+@role_required(*RATERS)
+@require_GET
+def entry_evidence(request: HttpRequest, pk: int, entry_pk: int) -> FileResponse:
+    """A score entry's evidence, through the scoped assessment: for the entry's own rater and
+    for those who may see individual raters' entries (never the assessed secretary)."""
+    actor = _actor(request)
+    assessment = _assessment(request, pk)
+    entry = get_scoped_or_404(ScoreEntry.objects.filter(assessment=assessment), pk=entry_pk)
+    if entry.rater_id != actor.user_id and not may_see_entries(actor, assessment):
+        raise Http404
+    return file_response(entry.evidence)
 
 
 # Workflow steps ---------------------------------------------------------------------------
@@ -290,22 +343,19 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = AdjustmentForm(request.POST, request.FILES)
-    item = None
-    if form.is_valid():
-        item = AdjustmentItem.objects.filter(
-            scheme_id=assessment.scheme_id, pk=form.cleaned_data["item"]
-        ).first()
-    if item is None:
-        messages.error(request, _first_error(form) or _("Choose a bonus or deduction item."))
-        return _to_grid(assessment, "adjustments")
+    if not form.is_valid():
+        return _refused_form(request, assessment, "adjustment_form", form)
     data = form.cleaned_data
+    item = AdjustmentItem.objects.filter(scheme_id=assessment.scheme_id, pk=data["item"]).first()
     try:
+        if item is None:
+            raise ValidationError({"item": _("Choose a bonus or deduction item.")})
         services.adjustment_add(
             actor=_actor(request), assessment=assessment, item=item,
             occurrences=data["occurrences"], note=data["note"], evidence=data["evidence"],
         )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        return _refused_form(request, assessment, "adjustment_form", form, exc)
     else:
         messages.success(request, _("%(item)s was recorded.") % {"item": item.name})
     return _to_grid(assessment, "adjustments")
@@ -316,22 +366,19 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
 def veto_propose(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = VetoForm(request.POST, request.FILES)
-    item = None
-    if form.is_valid():
-        item = VetoItem.objects.filter(
-            scheme_id=assessment.scheme_id, pk=form.cleaned_data["item"]
-        ).first()
-    if item is None:
-        messages.error(request, _first_error(form) or _("Choose a veto item."))
-        return _to_grid(assessment, "vetoes")
+    if not form.is_valid():
+        return _refused_form(request, assessment, "veto_form", form)
     data = form.cleaned_data
+    item = VetoItem.objects.filter(scheme_id=assessment.scheme_id, pk=data["item"]).first()
     try:
+        if item is None:
+            raise ValidationError({"item": _("Choose a veto item.")})
         services.veto_propose(
             actor=_actor(request), assessment=assessment, item=item,
             reason=data["reason"], evidence=data["evidence"],
         )  # fmt: skip
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message(exc))
+        return _refused_form(request, assessment, "veto_form", form, exc)
     else:
         messages.success(request, _("The veto was proposed; a second person must approve it."))
     return _to_grid(assessment, "vetoes")
@@ -359,6 +406,7 @@ urlpatterns: list[URLPattern] = [
     path("", assessment_list, name="list"),
     path("<int:pk>/grid/", grid, name="grid"),
     path("<int:pk>/grid/save/", grid_save, name="grid_save"),
+    path("<int:pk>/grid/entries/<int:entry_pk>/evidence/", entry_evidence, name="entry_evidence"),
     path("<int:pk>/transition/", transition, name="transition"),
     path("<int:pk>/adjustments/add/", adjustment_add, name="adjustment_add"),
     path("<int:pk>/vetoes/propose/", veto_propose, name="veto_propose"),

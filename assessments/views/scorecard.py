@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -40,7 +41,7 @@ from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
 
 ALL_ROLES = tuple(Role)
-# Roles that may see individual raters' entries; a secretary never does (see _may_see_entries).
+# Roles that may see individual raters' entries; a secretary never does (see may_see_entries).
 RATER_VIEWERS = (Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR, Role.EXPERT)
 EVIDENCE_KINDS = ("adjustment", "veto", "appeal", "self")
 
@@ -65,7 +66,7 @@ def _own_assessment(request: HttpRequest, pk: int) -> Assessment:
     return assessment
 
 
-def _may_see_entries(actor: Actor, assessment: Assessment) -> bool:
+def may_see_entries(actor: Actor, assessment: Assessment) -> bool:
     return assessment.secretary_id not in actor.secretary_ids and actor.has_role(*RATER_VIEWERS)
 
 
@@ -139,7 +140,7 @@ class SelfEvaluationForm(forms.Form):
     attachment = forms.FileField(label=_("Attachment (optional)"), required=False, widget=_file())
 
 
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
+def form_errors(form: forms.Form, exc: ValidationError) -> None:
     """A service's ValidationError on the form, field by field where it names fields."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -215,7 +216,7 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
     actor = _actor(request)
     computed = services.compute_result(assessment)
     data = result_to_dict(computed)
-    if data["explanation"] and not _may_see_entries(actor, assessment):
+    if data["explanation"] and not may_see_entries(actor, assessment):
         data["explanation"] = _without_entries(data["explanation"])
     # Names come from the explanation (the engine's own labels): reading the scheme again
     # would repeat the queries compute_result has just made.
@@ -287,14 +288,19 @@ def evidence(request: HttpRequest, pk: int, kind: str, item: int) -> FileRespons
             assessment, {"adjustment": "adjustments", "veto": "vetoes", "appeal": "appeals"}[kind]
         )
         field = "evidence"
-    file = getattr(get_scoped_or_404(rows, pk=item), field)
+    return file_response(getattr(get_scoped_or_404(rows, pk=item), field))
+
+
+def file_response(file: FieldFile) -> FileResponse:
+    """A stored upload as a download; 404 when there is none (or it is gone from storage).
+    Callers fetch the owning row through the actor's scope first."""
     if not file:
         raise Http404
     try:
         handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name))
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name or ""))
 
 
 @role_required(Role.SECRETARY)
@@ -306,7 +312,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.appeal_file(actor=_actor(request), assessment=assessment, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _form_errors(
+            form_errors(
                 form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
             )
         else:
@@ -331,7 +337,7 @@ def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=_actor(request), assessment=assessment, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as exc:
-            _form_errors(
+            form_errors(
                 form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
             )
         else:

@@ -2,7 +2,9 @@
  * the version of the entry it shows (data-version, empty for a new entry). Enter and the
  * arrow keys move between cells; a changed cell is saved on blur or Enter by POSTing to the
  * table's data-save-url with that version. The server answers {version, value}, or
- * 400/409 {error}; a 409 means someone else saved first, and nothing was overwritten. */
+ * 400/409 {error}; a 409 means someone else saved first, and nothing was overwritten.
+ * Each cell's "Evidence" button uploads a file with the cell's value; the answer's
+ * {evidence: {name, url}} becomes the link under the cell. */
 (function () {
   "use strict";
 
@@ -56,16 +58,46 @@
     counter.classList.toggle("text-bg-success", missing === 0);
   }
 
-  function save(input) {
+  function showEvidence(input, evidence) {
+    var link = input.closest("td").querySelector("[data-evidence-link]");
+    if (!link || !evidence) {
+      return;
+    }
+    link.textContent = "";
+    var anchor = document.createElement("a");
+    anchor.href = evidence.url;
+    anchor.className = "text-break";
+    anchor.textContent = evidence.name;
+    link.appendChild(anchor);
+  }
+
+  // Saves the cell's value; with ``file``, attaches it as the entry's evidence (the value
+  // is sent again, since evidence belongs to a score).
+  function save(input, file) {
     var table = input.closest("[data-scoring-grid]");
     var value = input.value.trim().replace(",", ".");
-    if (value === (input.getAttribute("data-saved") || "") || input.getAttribute("data-busy")) {
+    if (input.getAttribute("data-busy")) {
+      if (file) {
+        // The value is still being saved (the cell lost focus to the button): wait for it.
+        window.setTimeout(function () {
+          save(input, file);
+        }, 300);
+      }
+      return;
+    }
+    if (!file && value === (input.getAttribute("data-saved") || "")) {
       return;
     }
     if (value === "") {
+      if (file) {
+        show(input, "error", table.getAttribute("data-msg-value-first"));
+      }
       return; // an entry is never deleted from the grid
     }
     var body = new FormData();
+    if (file) {
+      body.append("evidence", file);
+    }
     body.append("indicator", input.getAttribute("data-indicator"));
     body.append("rater_group", input.getAttribute("data-group"));
     body.append("value", value);
@@ -91,6 +123,7 @@
           input.setAttribute("data-version", String(answer.data.version));
           input.setAttribute("data-saved", answer.data.value);
           input.value = answer.data.value;
+          showEvidence(input, answer.data.evidence);
           show(input, "saved", table.getAttribute("data-msg-saved"));
           updateMissing(table);
         } else {
@@ -164,6 +197,29 @@
     },
     true
   );
+
+  // Evidence: the visible button opens the cell's hidden file input (keyboard: Enter or
+  // Space on the button); choosing a file uploads it with the cell's value.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-scoring-grid] [data-evidence-button]");
+    if (button) {
+      button.closest("td").querySelector("[data-cell-evidence]").click();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var picker = event.target;
+    if (!picker.matches || !picker.matches("[data-scoring-grid] [data-cell-evidence]")) {
+      return;
+    }
+    var file = picker.files && picker.files[0];
+    var cell = picker.closest("td").querySelector("[data-cell]");
+    if (file && cell) {
+      save(cell, file);
+    }
+    picker.value = "";
+    picker.closest("td").querySelector("[data-evidence-button]").focus();
+  });
 
   function init() {
     document.querySelectorAll("[data-scoring-grid] [data-cell]").forEach(function (input) {

@@ -84,6 +84,10 @@ def _scoring_assessment(cast: Any, scheme: Scheme, quarter: int) -> Assessment:
 
 @pytest.fixture
 def scoring(cast, as_tenant) -> tuple[Scheme, Assessment]:
+    return scoring_assessment(cast, as_tenant)
+
+
+def scoring_assessment(cast, as_tenant) -> tuple[Scheme, Assessment]:
     """The three-indicator scheme; a11's assessment being scored."""
     with as_tenant(cast.tenant_a):
         scheme = published_scheme(cast)
@@ -200,9 +204,9 @@ def test_a_good_save_returns_the_new_version_and_a_stale_one_conflicts(
     cell = _cell(cast, as_tenant, scheme)
     first = client.post(_save(assessment.pk), {**cell, "value": "80"})
     assert first.status_code == 200
-    assert first.json() == {"version": 1, "value": "80"}
+    assert first.json() == {"version": 1, "value": "80", "evidence": None}
     second = client.post(_save(assessment.pk), {**cell, "value": "85.5", "expected_version": 1})
-    assert second.json() == {"version": 2, "value": "85.5"}
+    assert second.json() == {"version": 2, "value": "85.5", "evidence": None}
     stale = client.post(_save(assessment.pk), {**cell, "value": "10", "expected_version": 1}, **EN)
     assert stale.status_code == 409
     assert "Someone changed this score since you loaded it" in stale.json()["error"]
@@ -296,6 +300,39 @@ def test_a_veto_is_decided_by_someone_other_than_its_proposer(cast, as_tenant, s
     with as_tenant(cast.tenant_a):
         veto.refresh_from_db()
     assert (veto.status, veto.decided_by_id) == ("approved", cast.admin.pk)
+
+
+def test_refused_forms_show_their_errors_next_to_the_fields(cast, as_tenant, scoring) -> None:
+    scheme, assessment = scoring
+    client = cast.client_for("assessor")
+    with as_tenant(cast.tenant_a):
+        adjustment = scheme.adjustmentitem_set.get()
+    url = reverse("assessments:adjustment_add", args=[assessment.pk])
+    response = client.post(url, {"item": adjustment.pk, "occurrences": 0, "note": "缺席两次"}, **EN)
+    assert response.status_code == 400
+    assert set(response.context["adjustment_form"].errors) == {"occurrences"}
+    html = response.content.decode()
+    assert 'id="adj-occurrences-error"' in html and 'aria-invalid="true"' in html
+    assert "缺席两次</textarea>" in html  # what was typed is kept
+    no_evidence = client.post(url, {"item": adjustment.pk, "occurrences": 1, "note": "缺席"}, **EN)
+    assert no_evidence.context["adjustment_form"].errors == {
+        "evidence": ["Attach the evidence for this bonus or deduction."]
+    }
+    assert 'id="adj-evidence-error"' in no_evidence.content.decode()
+    unknown = client.post(url, {"item": 999_999, "occurrences": 1}, **EN)
+    assert unknown.context["adjustment_form"].errors == {
+        "item": ["Choose a bonus or deduction item."]
+    }
+    veto = client.post(
+        reverse("assessments:veto_propose", args=[assessment.pk]),
+        {"item": _veto_item(cast, as_tenant, scheme).pk, "reason": "事故"},
+        **EN,
+    )
+    assert veto.status_code == 400
+    assert veto.context["veto_form"].errors == {"evidence": ["A veto needs evidence."]}
+    assert 'id="veto-evidence-error"' in veto.content.decode()
+    with as_tenant(cast.tenant_a):
+        assert not assessment.adjustments.exists() and not assessment.vetoes.exists()
 
 
 def test_a_bonus_or_deduction_needs_evidence(cast, as_tenant, scoring) -> None:
