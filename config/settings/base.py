@@ -38,6 +38,8 @@ LOCAL_APPS = [
     "interviews",
     "residents",
     "reports",
+    "alerts",
+    "notifications",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -71,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.actor",
+                "notifications.context_processors.unread",
             ],
         },
     },
