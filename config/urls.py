@@ -5,8 +5,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from alerts import api as alert_api
 from assessments.api import views as assessment_api
 from indicators.api import views as indicator_api
+from notifications import api as notification_api
 from organizations import views as org_views
 from organizations.api import views as org_api
 
@@ -36,6 +38,11 @@ router.register("adjustments", assessment_api.AdjustmentViewSet, basename="adjus
 router.register("vetoes", assessment_api.VetoViewSet, basename="veto")
 router.register("appeals", assessment_api.AppealViewSet, basename="appeal")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
+router.register("warnings", alert_api.AlertViewSet, basename="warning")
+router.register("warning-thresholds", alert_api.ThresholdViewSet, basename="warning-threshold")
+router.register("incidents", alert_api.IncidentViewSet, basename="incident")
+router.register("escalations", alert_api.EscalationViewSet, basename="escalation")
+router.register("notifications", notification_api.NotificationViewSet, basename="notification")
 
 api_urlpatterns = [
     path("", include(router.urls)),
@@ -53,6 +60,8 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("schemes/", include("indicators.urls")),
     path("assessments/", include("assessments.urls")),
+    path("warnings/", include("alerts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
