@@ -152,9 +152,7 @@ class IncidentSerializer(serializers.ModelSerializer[Incident]):
         read_only_fields = ["id", "street", "closed_on", "created_at"]
 
 
-class IncidentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet
-):
+class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet):
     """The incident register (food safety, mass petitions, epidemic handling …): a serious
     open incident raises a red warning."""
 

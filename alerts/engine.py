@@ -27,7 +27,7 @@ LEVEL_ORDER = (Level.RED, Level.YELLOW, Level.BLUE)
 
 class Rule(StrEnum):
     VETO = "veto"
-    BELOW_PASS = "below_pass"
+    LOW_TOTAL = "low_total"
     SERIOUS_INCIDENT = "serious_incident"
     CATEGORY_BELOW = "category_below"
     QUARTER_DROP = "quarter_drop"
@@ -41,7 +41,7 @@ class Rule(StrEnum):
 
 RULE_LEVEL: dict[Rule, Level] = {
     Rule.VETO: Level.RED,
-    Rule.BELOW_PASS: Level.RED,
+    Rule.LOW_TOTAL: Level.RED,
     Rule.SERIOUS_INCIDENT: Level.RED,
     Rule.CATEGORY_BELOW: Level.YELLOW,
     Rule.QUARTER_DROP: Level.YELLOW,
@@ -190,18 +190,25 @@ def _s(value: Decimal) -> str:
 
 def rule_veto(results: Iterable[ResultFacts], period: str) -> list[Finding]:
     return [
-        Finding(Rule.VETO, r.community_id, r.street_id, "", period, {}, assessment_id=r.assessment_id)
+        Finding(
+            Rule.VETO, r.community_id, r.street_id, "", period, {}, assessment_id=r.assessment_id
+        )
         for r in results
         if r.vetoed
     ]
 
 
-def rule_below_pass(results: Iterable[ResultFacts], period: str, t: Thresholds) -> list[Finding]:
+def rule_low_total(results: Iterable[ResultFacts], period: str, t: Thresholds) -> list[Finding]:
     return [
         Finding(
-            Rule.BELOW_PASS, r.community_id, r.street_id, "", period,
-            {"total": _s(r.total), "pass_mark": _s(t.pass_mark)}, assessment_id=r.assessment_id,
-        )  # fmt: skip
+            Rule.LOW_TOTAL,
+            r.community_id,
+            r.street_id,
+            "",
+            period,
+            {"total": _s(r.total), "pass_mark": _s(t.pass_mark)},
+            assessment_id=r.assessment_id,
+        )
         for r in results
         if r.total < t.pass_mark
     ]
@@ -210,9 +217,14 @@ def rule_below_pass(results: Iterable[ResultFacts], period: str, t: Thresholds) 
 def rule_serious_incident(incidents: Iterable[IncidentFacts]) -> list[Finding]:
     return [
         Finding(
-            Rule.SERIOUS_INCIDENT, i.community_id, i.street_id, f"incident:{i.pk}",
-            quarter_of(i.occurred_on), {"occurred_on": i.occurred_on.isoformat()}, incident_id=i.pk,
-        )  # fmt: skip
+            Rule.SERIOUS_INCIDENT,
+            i.community_id,
+            i.street_id,
+            f"incident:{i.pk}",
+            quarter_of(i.occurred_on),
+            {"occurred_on": i.occurred_on.isoformat()},
+            incident_id=i.pk,
+        )
         for i in incidents
         if i.serious
     ]
@@ -235,10 +247,14 @@ def rule_category_below(
         if low:
             found.append(
                 Finding(
-                    Rule.CATEGORY_BELOW, r.community_id, r.street_id, "", period,
+                    Rule.CATEGORY_BELOW,
+                    r.community_id,
+                    r.street_id,
+                    "",
+                    period,
                     {"categories": low, "min_percent": _s(t.category_min_percent)},
                     assessment_id=r.assessment_id,
-                )  # fmt: skip
+                )
             )
     return found
 
@@ -247,10 +263,18 @@ def rule_quarter_drop(results: Iterable[ResultFacts], period: str, t: Thresholds
     """A total at least ``quarter_drop_points`` below the previous quarter's."""
     return [
         Finding(
-            Rule.QUARTER_DROP, r.community_id, r.street_id, "", period,
-            {"total": _s(r.total), "previous": _s(r.previous_total), "drop": _s(r.previous_total - r.total)},
+            Rule.QUARTER_DROP,
+            r.community_id,
+            r.street_id,
+            "",
+            period,
+            {
+                "total": _s(r.total),
+                "previous": _s(r.previous_total),
+                "drop": _s(r.previous_total - r.total),
+            },
             assessment_id=r.assessment_id,
-        )  # fmt: skip
+        )
         for r in results
         if r.previous_total is not None and r.previous_total - r.total >= t.quarter_drop_points
     ]
@@ -261,10 +285,14 @@ def rule_rectification_overdue(
 ) -> list[Finding]:
     return [
         Finding(
-            Rule.RECTIFICATION_OVERDUE, i.community_id, i.street_id, f"rectification:{i.pk}",
-            quarter_of(i.deadline), {"deadline": i.deadline.isoformat(), "days": (today - i.deadline).days},
+            Rule.RECTIFICATION_OVERDUE,
+            i.community_id,
+            i.street_id,
+            f"rectification:{i.pk}",
+            quarter_of(i.deadline),
+            {"deadline": i.deadline.isoformat(), "days": (today - i.deadline).days},
             rectification_id=i.pk,
-        )  # fmt: skip
+        )
         for i in items
         if i.open and i.deadline < today
     ]
@@ -278,9 +306,13 @@ def rule_low_satisfaction(
 ) -> list[Finding]:
     return [
         Finding(
-            Rule.LOW_SATISFACTION, pk, communities[pk], "", period,
+            Rule.LOW_SATISFACTION,
+            pk,
+            communities[pk],
+            "",
+            period,
             {"satisfaction": _s(value), "min": _s(t.satisfaction_min)},
-        )  # fmt: skip
+        )
         for pk, value in sorted(satisfaction.items())
         if value is not None and pk in communities and value < t.satisfaction_min
     ]
@@ -291,9 +323,13 @@ def rule_feedback_overdue(
 ) -> list[Finding]:
     return [
         Finding(
-            Rule.FEEDBACK_OVERDUE, pk, communities[pk], "", period,
+            Rule.FEEDBACK_OVERDUE,
+            pk,
+            communities[pk],
+            "",
+            period,
             {"overdue_feedback": s.overdue_feedback},
-        )  # fmt: skip
+        )
         for pk, s in sorted(talks.items())
         if pk in communities and s.overdue_feedback >= t.feedback_overdue_min
     ]
@@ -308,10 +344,14 @@ def rule_missing_scores(
     """Entries still missing when the cycle ends within ``missing_scores_days``."""
     return [
         Finding(
-            Rule.MISSING_SCORES, p.community_id, p.street_id, f"assessment:{p.assessment_id}",
-            quarter_of(p.deadline), {"missing": p.missing, "deadline": p.deadline.isoformat()},
+            Rule.MISSING_SCORES,
+            p.community_id,
+            p.street_id,
+            f"assessment:{p.assessment_id}",
+            quarter_of(p.deadline),
+            {"missing": p.missing, "deadline": p.deadline.isoformat()},
             assessment_id=p.assessment_id,
-        )  # fmt: skip
+        )
         for p in pending
         if p.missing > 0 and 0 <= (p.deadline - today).days <= t.missing_scores_days
     ]
@@ -322,9 +362,14 @@ def rule_rectification_due(
 ) -> list[Finding]:
     return [
         Finding(
-            Rule.RECTIFICATION_DUE, i.community_id, i.street_id, f"rectification:{i.pk}",
-            quarter_of(i.deadline), {"deadline": i.deadline.isoformat()}, rectification_id=i.pk,
-        )  # fmt: skip
+            Rule.RECTIFICATION_DUE,
+            i.community_id,
+            i.street_id,
+            f"rectification:{i.pk}",
+            quarter_of(i.deadline),
+            {"deadline": i.deadline.isoformat()},
+            rectification_id=i.pk,
+        )
         for i in items
         if i.open and 0 <= (i.deadline - today).days <= t.rectification_due_days
     ]
@@ -338,9 +383,13 @@ def rule_no_routine_talk(
     none = TalkSignals(0, 0)
     return [
         Finding(
-            Rule.NO_ROUTINE_TALK, pk, street, "", period,
+            Rule.NO_ROUTINE_TALK,
+            pk,
+            street,
+            "",
+            period,
             {"routine_talks": talks.get(pk, none).routine_talks},
-        )  # fmt: skip
+        )
         for pk, street in sorted(communities.items())
         if talks.get(pk, none).routine_talks < t.routine_talks_min
     ]
@@ -374,10 +423,12 @@ def evaluate(signals: Signals, t: Thresholds) -> Evaluation:
     if signals.period is not None:
         p = signals.period
         findings += rule_veto(signals.results, p)
-        findings += rule_below_pass(signals.results, p, t)
+        findings += rule_low_total(signals.results, p, t)
         findings += rule_category_below(signals.results, signals.category_weights, p, t)
         findings += rule_quarter_drop(signals.results, p, t)
-        scopes |= {(r, p) for r in (Rule.VETO, Rule.BELOW_PASS, Rule.CATEGORY_BELOW, Rule.QUARTER_DROP)}
+        scopes |= {
+            (r, p) for r in (Rule.VETO, Rule.LOW_TOTAL, Rule.CATEGORY_BELOW, Rule.QUARTER_DROP)
+        }
         if signals.satisfaction:
             findings += rule_low_satisfaction(signals.satisfaction, signals.communities, p, t)
             scopes.add((Rule.LOW_SATISFACTION, p))

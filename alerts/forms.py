@@ -19,26 +19,60 @@ def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:
 
 
 class AlertFilterForm(forms.Form):
-    level = forms.ChoiceField(label=_("Level"), required=False, choices=_blank(_("All levels"), Level.choices), widget=forms.Select(attrs=SMALL))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(_("Not resolved"), [*Alert.Status.choices, ("all", _("All"))]), widget=forms.Select(attrs=SMALL))
-    rule = forms.ChoiceField(label=_("Rule"), required=False, choices=_blank(_("All rules"), Rule.choices), widget=forms.Select(attrs=SMALL))
-    period = forms.RegexField(label=_("Quarter"), required=False, regex=r"^\d{4}Q[1-4]$", widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": "2026Q3"}))
+    level = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=_blank(_("All levels"), Level.choices),
+        widget=forms.Select(attrs=SMALL),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_blank(_("Not resolved"), [*Alert.Status.choices, ("all", _("All"))]),
+        widget=forms.Select(attrs=SMALL),
+    )
+    rule = forms.ChoiceField(
+        label=_("Rule"),
+        required=False,
+        choices=_blank(_("All rules"), Rule.choices),
+        widget=forms.Select(attrs=SMALL),
+    )
+    period = forms.RegexField(
+        label=_("Quarter"),
+        required=False,
+        regex=r"^\d{4}Q[1-4]$",
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": "2026Q3"}
+        ),
+    )
     community = forms.IntegerField(required=False, widget=forms.HiddenInput)  # fmt: skip
 
 
 class HeatMapFilterForm(forms.Form):
-    period = forms.RegexField(label=_("Quarter"), required=False, regex=r"^\d{4}Q[1-4]$", widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": "2026Q3"}))
+    period = forms.RegexField(
+        label=_("Quarter"),
+        required=False,
+        regex=r"^\d{4}Q[1-4]$",
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": "2026Q3"}
+        ),
+    )
     rule = forms.ChoiceField(label=_("Rule"), required=False, choices=_blank(_("All rules"), Rule.choices), widget=forms.Select(attrs=SMALL))  # fmt: skip
 
 
 class HandleForm(forms.Form):
-    note = forms.CharField(label=_("How it was handled"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    note = forms.CharField(
+        label=_("How it was handled"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
     evidence = forms.FileField(label=_("Evidence"), required=False)  # fmt: skip
 
 
 class RectifyForm(forms.Form):
     title = forms.CharField(label=_("Problem"), max_length=200)
-    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())  # fmt: skip
 
@@ -51,13 +85,13 @@ class RectifyForm(forms.Form):
         ).distinct()  # fmt: skip
 
 
-class ThresholdForm(forms.ModelForm[ThresholdSet]):
+class ThresholdForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ThresholdSet
         fields = list(THRESHOLD_FIELDS)
 
 
-class IncidentForm(forms.ModelForm[Incident]):
+class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Incident
         fields = ["community", "kind", "title", "description", "occurred_on", "serious"]

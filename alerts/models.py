@@ -28,7 +28,7 @@ class Level(models.TextChoices):
 
 class Rule(models.TextChoices):
     VETO = EngineRule.VETO.value, _("Veto item")
-    BELOW_PASS = EngineRule.BELOW_PASS.value, _("Total below the pass mark")
+    LOW_TOTAL = EngineRule.LOW_TOTAL.value, _("Total below the pass mark")
     SERIOUS_INCIDENT = EngineRule.SERIOUS_INCIDENT.value, _("Serious incident")
     CATEGORY_BELOW = EngineRule.CATEGORY_BELOW.value, _("Category below its threshold")
     QUARTER_DROP = EngineRule.QUARTER_DROP.value, _("Drop against the last quarter")
@@ -77,7 +77,9 @@ class ThresholdSet(TenantOwned):
     class Meta:
         verbose_name = _("warning thresholds")
         verbose_name_plural = _("warning thresholds")
-        constraints = [models.UniqueConstraint(fields=["tenant"], name="threshold_set_one_per_tenant")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="threshold_set_one_per_tenant")
+        ]
 
     def as_thresholds(self) -> Thresholds:
         return Thresholds(
@@ -110,7 +112,9 @@ class Incident(TenantOwned):
     occurred_on = models.DateField(_("occurred on"))
     serious = models.BooleanField(_("serious"), default=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    reported_by = models.ForeignKey("organizations.User", on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(
+        "organizations.User", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     scope_paths = ScopePaths(street="street_id", community="community_id")
@@ -151,7 +155,11 @@ class Alert(TenantOwned):
         "assessments.Assessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rectification = models.ForeignKey(
-        "assessments.Rectification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "assessments.Rectification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     incident = models.ForeignKey(
         Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="warnings"

@@ -76,11 +76,14 @@ def _results(tenant_id: int, cycle: Cycle) -> list[engine.ResultFacts]:
     )
     return [
         engine.ResultFacts(
-            community_id=community, street_id=street, assessment_id=assessment,
-            total=total, vetoed=vetoed,
+            community_id=community,
+            street_id=street,
+            assessment_id=assessment,
+            total=total,
+            vetoed=vetoed,
             categories={code: Decimal(value) for code, value in (categories or {}).items()},
             previous_total=previous.get(community),
-        )  # fmt: skip
+        )
         for community, street, assessment, total, vetoed, categories in rows
     ]
 
@@ -190,7 +193,10 @@ def threshold_set_for_tenant(*, tenant_id: int) -> ThresholdSet:
 
 def periods_for_actor(*, actor: Actor | None) -> list[str]:
     return list(
-        Alert.objects.for_actor(actor).order_by("-period").values_list("period", flat=True).distinct()
+        Alert.objects.for_actor(actor)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .distinct()
     )
 
 
@@ -215,9 +221,7 @@ def heat_map(
         counts[community][level] = n
     streets: dict[int, dict[str, Any]] = {}
     for unit in communities:
-        street = streets.setdefault(
-            unit.parent_id or 0, {"street": unit.parent, "cells": []}
-        )
+        street = streets.setdefault(unit.parent_id or 0, {"street": unit.parent, "cells": []})
         levels = counts.get(unit.pk, {})
         worst = engine.worst_level(levels)
         street["cells"].append(

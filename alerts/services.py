@@ -38,7 +38,9 @@ class EvaluationSummary:
 
 def _require_assessor(actor: Actor, street_id: int) -> None:
     if not is_street_assessor(actor, street_id):
-        raise PermissionDenied(_("Only an assessor of the community's street or an administrator does this."))
+        raise PermissionDenied(
+            _("Only an assessor of the community's street or an administrator does this.")
+        )
 
 
 # The evaluation ---------------------------------------------------------------------------
@@ -83,10 +85,18 @@ def evaluate_tenant(*, tenant_id: int, today: dt.date | None = None) -> Evaluati
         if alert is None:
             fresh.append(
                 Alert(
-                    tenant_id=tenant_id, street_id=finding.street_id, community_id=finding.community_id,
-                    rule=finding.rule, level=finding.level, subject=finding.subject, period=finding.period,
-                    facts=finding.facts, first_seen_on=today, last_seen_on=today, **_cause(finding),
-                )  # fmt: skip
+                    tenant_id=tenant_id,
+                    street_id=finding.street_id,
+                    community_id=finding.community_id,
+                    rule=finding.rule,
+                    level=finding.level,
+                    subject=finding.subject,
+                    period=finding.period,
+                    facts=finding.facts,
+                    first_seen_on=today,
+                    last_seen_on=today,
+                    **_cause(finding),
+                )
             )
             continue
         if alert.status == Status.RESOLVED and alert.resolved_by_id is not None:
@@ -112,13 +122,17 @@ def evaluate_tenant(*, tenant_id: int, today: dt.date | None = None) -> Evaluati
         batch_size=1000,
     )  # fmt: skip
     resolved = Alert.objects.filter(pk__in=gone).update(status=Status.RESOLVED, resolved_on=today)
-    escalated = _trip_circuit_breaker(tenant_id=tenant_id, today=today, quarters=thresholds.breaker_quarters)
+    escalated = _trip_circuit_breaker(
+        tenant_id=tenant_id, today=today, quarters=thresholds.breaker_quarters
+    )
     return EvaluationSummary(len(fresh), len(changed), resolved, escalated)
 
 
 def _trip_circuit_breaker(*, tenant_id: int, today: dt.date, quarters: int) -> int:
     since = engine.period_for(today.year - BREAKER_LOOKBACK_YEARS, 1)
-    tripped = engine.circuit_breaker(selectors.breaker_periods(tenant_id=tenant_id, since=since), quarters)
+    tripped = engine.circuit_breaker(
+        selectors.breaker_periods(tenant_id=tenant_id, since=since), quarters
+    )
     if not tripped:
         return 0
     known = set(
@@ -131,7 +145,9 @@ def _trip_circuit_breaker(*, tenant_id: int, today: dt.date, quarters: int) -> i
         return 0
     created = _schedule_special_talk(tenant_id=tenant_id, runs=new, quarters=quarters)
     names = list(
-        OrgUnit.objects.filter(tenant_id=tenant_id, pk__in=list(new)).order_by("name").values_list("name", flat=True)
+        OrgUnit.objects.filter(tenant_id=tenant_id, pk__in=list(new))
+        .order_by("name")
+        .values_list("name", flat=True)
     )
     from notifications.services import notify
 
@@ -162,13 +178,18 @@ def _schedule_special_talk(
     community, recorded as an escalation. Where talks are kept, this is where one is
     planned for the community's secretary (and ``talk_id`` set)."""
     streets = dict(
-        OrgUnit.objects.filter(tenant_id=tenant_id, pk__in=list(runs)).values_list("pk", "parent_id")
+        OrgUnit.objects.filter(tenant_id=tenant_id, pk__in=list(runs)).values_list(
+            "pk", "parent_id"
+        )
     )
     rows = [
         Escalation(
-            tenant_id=tenant_id, community_id=community, street_id=streets[community],
-            period=period, quarters=quarters,
-        )  # fmt: skip
+            tenant_id=tenant_id,
+            community_id=community,
+            street_id=streets[community],
+            period=period,
+            quarters=quarters,
+        )
         for community, period in runs.items()
     ]
     return Escalation.objects.bulk_create(rows, batch_size=1000)
@@ -216,7 +237,11 @@ def alert_resolve(*, actor: Actor, alert: Alert) -> Alert:
     _require_assessor(actor, alert.street_id)
     if alert.status != Status.HANDLED:
         raise ValidationError({"status": _("A warning is resolved once it has been handled.")})
-    alert.status, alert.resolved_on, alert.resolved_by_id = Status.RESOLVED, timezone.localdate(), actor.user_id
+    alert.status, alert.resolved_on, alert.resolved_by_id = (
+        Status.RESOLVED,
+        timezone.localdate(),
+        actor.user_id,
+    )
     alert.save(update_fields=["status", "resolved_on", "resolved_by"])
     audit(actor, alert.tenant_id, "alert.resolve", alert)
     return alert
@@ -289,7 +314,9 @@ def incident_report(
 
 
 @transaction.atomic
-def incident_close(*, actor: Actor, incident: Incident, closed_on: dt.date | None = None) -> Incident:
+def incident_close(
+    *, actor: Actor, incident: Incident, closed_on: dt.date | None = None
+) -> Incident:
     _require_assessor(actor, incident.street_id)
     closed_on = closed_on or timezone.localdate()
     if incident.closed_on is not None:
@@ -300,4 +327,3 @@ def incident_close(*, actor: Actor, incident: Incident, closed_on: dt.date | Non
     incident.save(update_fields=["closed_on"])
     audit(actor, actor.tenant_id, "incident.close", incident)
     return incident
-

@@ -6,8 +6,6 @@ answers 404 exactly as a missing one."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -53,13 +51,17 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or ""
     if status != "all":
-        alerts = alerts.filter(status=status) if status else alerts.exclude(status=Alert.Status.RESOLVED)
+        alerts = (
+            alerts.filter(status=status) if status else alerts.exclude(status=Alert.Status.RESOLVED)
+        )
     for name in ("level", "rule", "period"):
         if data.get(name):
             alerts = alerts.filter(**{name: data[name]})
     if data.get("community"):
         alerts = alerts.filter(community_id=data["community"])
-    page = Paginator(alerts.order_by("-period", "level", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(alerts.order_by("-period", "level", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "alerts/list.html", {"form": form, "page": page})
 
 
@@ -95,7 +97,12 @@ def alert_handle(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("alerts:detail", pk=pk)
         except ValidationError as exc:
             form.add_error(None, exc)
-    return render(request, "alerts/detail.html", {"alert": alert, "may_act": True, "handle_form": form}, status=400)
+    return render(
+        request,
+        "alerts/detail.html",
+        {"alert": alert, "may_act": True, "handle_form": form},
+        status=400,
+    )
 
 
 @require_POST
@@ -130,7 +137,9 @@ def alert_rectify(request: HttpRequest, pk: int) -> HttpResponse:
 def heat_map(request: HttpRequest) -> HttpResponse:
     form = HeatMapFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    streets = selectors.heat_map(actor=_actor(request), period=data.get("period"), rule=data.get("rule"))
+    streets = selectors.heat_map(
+        actor=_actor(request), period=data.get("period"), rule=data.get("rule")
+    )
     return render(
         request, "alerts/heat_map.html",
         {"form": form, "streets": streets, "levels": Level, "filters": data},
@@ -143,7 +152,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     labels = {str(level.value): str(level.label) for level in Level}
     chart = {"trend": figures["trend"], "labels": labels}
     return render(
-        request, "alerts/dashboard.html", {"figures": figures, "chart_json": json.dumps(chart), "levels": Level}
+        request, "alerts/dashboard.html", {"figures": figures, "chart": chart, "levels": Level}
     )
 
 
@@ -165,7 +174,11 @@ def thresholds(request: HttpRequest) -> HttpResponse:
 def incident_list(request: HttpRequest) -> HttpResponse:
     incidents = selectors.incident_list_for_actor(actor=_actor(request))
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "alerts/incident_list.html", {"page": page, "may_report": _actor(request).has_role(*ASSESSORS)})
+    return render(
+        request,
+        "alerts/incident_list.html",
+        {"page": page, "may_report": _actor(request).has_role(*ASSESSORS)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

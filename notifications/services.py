@@ -63,15 +63,24 @@ def notify(
     choices = _email_choices(tenant_id, (u.pk for u in fresh)) if email else {}
     now = timezone.now()
     mail_to = [
-        u for u in fresh if email and u.email and choices.get(u.pk, Email.IMMEDIATE) == Email.IMMEDIATE
+        u
+        for u in fresh
+        if email and u.email and choices.get(u.pk, Email.IMMEDIATE) == Email.IMMEDIATE
     ]
     mailed = {u.pk for u in mail_to}
     Notification.objects.bulk_create(
         [
             Notification(
-                tenant_id=tenant_id, recipient=u, verb=verb, title=title[:200], body=body,
-                url=url, day=today, created_at=now, emailed_at=now if u.pk in mailed else None,
-            )  # fmt: skip
+                tenant_id=tenant_id,
+                recipient=u,
+                verb=verb,
+                title=title[:200],
+                body=body,
+                url=url,
+                day=today,
+                created_at=now,
+                emailed_at=now if u.pk in mailed else None,
+            )
             for u in fresh
         ],
         ignore_conflicts=True,
@@ -126,7 +135,10 @@ def send_daily_digests(*, tenant_id: int, day: dt.date) -> int:
     )
     pending = list(
         Notification.objects.filter(
-            tenant_id=tenant_id, recipient_id__in=digest_users, emailed_at__isnull=True, day__lte=day
+            tenant_id=tenant_id,
+            recipient_id__in=digest_users,
+            emailed_at__isnull=True,
+            day__lte=day,
         )
         .select_related("recipient")
         .order_by("recipient_id", "created_at")
@@ -170,7 +182,11 @@ def send_deadline_reminders(*, tenant_id: int, today: dt.date) -> int:
         .order_by("deadline", "pk")
     )
     for item in due:
-        url = reverse("assessments:scorecard", args=[item.assessment_id]) if item.assessment_id else ""
+        url = (
+            reverse("assessments:scorecard", args=[item.assessment_id])
+            if item.assessment_id
+            else ""
+        )
         created += notify(
             tenant_id=tenant_id, recipients=[item.owner], verb=f"rectification.due:{item.pk}",
             title=_("Rectification due on %(day)s: %(title)s") % {"day": item.deadline, "title": item.title},

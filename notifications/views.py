@@ -59,7 +59,9 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 @role_required(*ALL_ROLES)
 def preferences(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    form = PreferenceForm(request.POST or None, initial={"email": selectors.email_choice(actor=actor)})
+    form = PreferenceForm(
+        request.POST or None, initial={"email": selectors.email_choice(actor=actor)}
+    )
     if request.method == "POST" and form.is_valid():
         services.preference_set(actor=actor, email=form.cleaned_data["email"])
         messages.success(request, _("Your notification settings were saved."))

@@ -3,7 +3,7 @@
   var node = document.getElementById("kp-trend");
   var source = document.getElementById("kp-trend-data");
   if (!node || !source || typeof echarts === "undefined") return;
-  var data = JSON.parse(JSON.parse(source.textContent));
+  var data = JSON.parse(source.textContent);
   var colours = { red: "#dc3545", yellow: "#ffc107", blue: "#0d6efd" };
   var series = ["red", "yellow", "blue"].map(function (level) {
     return { name: data.labels[level], type: "bar", stack: "all", itemStyle: { color: colours[level] }, data: data.trend.series[level] };
