@@ -253,7 +253,9 @@ def test_thresholds_are_validated_audited_and_used(cast, quarters) -> None:
     assert [a.rule for a in _alerts(cast)] == ["low_total"]
 
 
-def test_evaluation_reads_a_constant_number_of_queries(cast, quarters, django_assert_max_num_queries) -> None:
+def test_evaluation_reads_a_constant_number_of_queries(
+    cast, quarters, django_assert_max_num_queries
+) -> None:
     """The same run over one community and over four costs the same queries."""
     quarters.publish(2026, 3, {cast.community_a11: "55.00"})
     _evaluate(cast)
