@@ -45,11 +45,12 @@ def gather_satisfaction(*, tenant_id: int, cycle_id: int) -> dict[int, Decimal |
     return {}
 
 
-def _latest_published_cycle(tenant_id: int) -> Cycle | None:
+def _latest_published_cycle(tenant_id: int, today: dt.date) -> Cycle | None:
     return (
         Cycle.objects.filter(
             tenant_id=tenant_id,
             kind=Cycle.Kind.QUARTERLY,
+            starts_on__lte=today,
             assessments__state__in=PUBLISHED,
         )
         .order_by("-year", "-quarter")
@@ -90,7 +91,7 @@ def _results(tenant_id: int, cycle: Cycle) -> list[engine.ResultFacts]:
 
 def gather_signals(*, tenant_id: int, today: dt.date) -> engine.Signals:
     """Everything the rules read for one tenant, in a constant number of queries."""
-    cycle = _latest_published_cycle(tenant_id)
+    cycle = _latest_published_cycle(tenant_id, today)
     results: list[engine.ResultFacts] = []
     weights: dict[str, Decimal] = {}
     satisfaction: dict[int, Decimal | None] = {}

@@ -4,12 +4,14 @@ thresholds, incidents and the circuit breaker's follow-ups."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -78,6 +80,7 @@ def evaluate_tenant(*, tenant_id: int, today: dt.date | None = None) -> Evaluati
     existing = _existing(tenant_id, {f.period for f in result.findings})
     fresh: list[Alert] = []
     changed: list[Alert] = []
+    still: list[int] = []
     seen: set[tuple[str, int, str, str]] = set()
     for finding in result.findings:
         seen.add(finding.key)
@@ -101,12 +104,19 @@ def evaluate_tenant(*, tenant_id: int, today: dt.date | None = None) -> Evaluati
             continue
         if alert.status == Status.RESOLVED and alert.resolved_by_id is not None:
             continue
+        stale = alert.status == Status.RESOLVED or (alert.facts, alert.level) != (
+            finding.facts,
+            finding.level,
+        )
+        stale |= any(getattr(alert, name) != value for name, value in _cause(finding).items())
         if alert.status == Status.RESOLVED:
             alert.status, alert.resolved_on = Status.OPEN, None
-        alert.facts, alert.level, alert.last_seen_on = finding.facts, finding.level, today
-        for name, value in _cause(finding).items():
-            setattr(alert, name, value)
-        changed.append(alert)
+        if stale:
+            alert.facts, alert.level = finding.facts, finding.level
+            for name, value in _cause(finding).items():
+                setattr(alert, name, value)
+            changed.append(alert)
+        still.append(alert.pk)
     gone = [
         alert.pk
         for key, alert in existing.items()
@@ -114,18 +124,42 @@ def evaluate_tenant(*, tenant_id: int, today: dt.date | None = None) -> Evaluati
         and alert.status != Status.RESOLVED
         and ((alert.rule, alert.period) in result.scopes or (alert.rule, "*") in result.scopes)
     ]
-    Alert.objects.bulk_create(fresh, batch_size=1000)
-    Alert.objects.bulk_update(
-        changed,
-        ["facts", "level", "last_seen_on", "status", "resolved_on",
-         "assessment_id", "rectification_id", "incident_id"],
-        batch_size=1000,
-    )  # fmt: skip
+    Alert.objects.bulk_create(fresh)
+    _update_changed(changed)
+    Alert.objects.filter(pk__in=still).update(last_seen_on=today)
     resolved = Alert.objects.filter(pk__in=gone).update(status=Status.RESOLVED, resolved_on=today)
     escalated = _trip_circuit_breaker(
         tenant_id=tenant_id, today=today, quarters=thresholds.breaker_quarters
     )
     return EvaluationSummary(len(fresh), len(changed), resolved, escalated)
+
+
+UPDATED_FIELDS = (
+    "facts", "level", "status", "resolved_on", "assessment_id", "rectification_id", "incident_id",
+)  # fmt: skip
+_UPDATE_SQL = """
+UPDATE alerts_alert AS a
+SET facts = v.facts, level = v.level, status = v.status, resolved_on = v.resolved_on,
+    assessment_id = v.assessment_id, rectification_id = v.rectification_id,
+    incident_id = v.incident_id
+FROM jsonb_to_recordset(%s::jsonb) AS v(
+    id bigint, facts jsonb, level text, status text, resolved_on date,
+    assessment_id bigint, rectification_id bigint, incident_id bigint)
+WHERE a.id = v.id
+"""
+
+
+def _update_changed(alerts: list[Alert]) -> None:
+    """Store the changed warnings in one statement on PostgreSQL (``bulk_update``'s CASE
+    expressions grow quadratically: 25 s for 3,000 rows); ``bulk_update`` elsewhere."""
+    if not alerts:
+        return
+    if connection.vendor != "postgresql":
+        Alert.objects.bulk_update(alerts, list(UPDATED_FIELDS))
+        return
+    rows = [{"id": a.pk, **{name: getattr(a, name) for name in UPDATED_FIELDS}} for a in alerts]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPDATE_SQL, [json.dumps(rows, cls=DjangoJSONEncoder)])
 
 
 def _trip_circuit_breaker(*, tenant_id: int, today: dt.date, quarters: int) -> int:
@@ -192,7 +226,7 @@ def _schedule_special_talk(
         )
         for community, period in runs.items()
     ]
-    return Escalation.objects.bulk_create(rows, batch_size=1000)
+    return Escalation.objects.bulk_create(rows)
 
 
 # The lifecycle: open → acknowledged → handled → resolved ----------------------------------

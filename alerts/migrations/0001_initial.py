@@ -9,131 +9,472 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0005_workflow_row_level_security'),
-        ('organizations', '0003_constraint_messages'),
+        ("assessments", "0005_workflow_row_level_security"),
+        ("organizations", "0003_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('food_safety', 'Food safety'), ('mass_petition', 'Mass petition'), ('epidemic', 'Epidemic handling'), ('safety', 'Safety accident'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='what happened')),
-                ('description', models.TextField(blank=True, verbose_name='details')),
-                ('occurred_on', models.DateField(verbose_name='occurred on')),
-                ('serious', models.BooleanField(default=True, verbose_name='serious')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit', verbose_name='community')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("food_safety", "Food safety"),
+                            ("mass_petition", "Mass petition"),
+                            ("epidemic", "Epidemic handling"),
+                            ("safety", "Safety accident"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="what happened")),
+                ("description", models.TextField(blank=True, verbose_name="details")),
+                ("occurred_on", models.DateField(verbose_name="occurred on")),
+                ("serious", models.BooleanField(default=True, verbose_name="serious")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident',
-                'verbose_name_plural': 'incidents',
-                'ordering': ['-occurred_on', '-pk'],
+                "verbose_name": "incident",
+                "verbose_name_plural": "incidents",
+                "ordering": ["-occurred_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(choices=[('veto', 'Veto item'), ('low_total', 'Total below the pass mark'), ('serious_incident', 'Serious incident'), ('category_below', 'Category below its threshold'), ('quarter_drop', 'Drop against the last quarter'), ('rectification_overdue', 'Rectification overdue'), ('low_satisfaction', 'Low resident satisfaction'), ('feedback_overdue', 'Talk feedback overdue'), ('missing_scores', 'Scores missing near the deadline'), ('rectification_due', 'Rectification due soon'), ('no_routine_talk', 'No routine talk this quarter')], max_length=30, verbose_name='rule')),
-                ('level', models.CharField(choices=[('red', 'Red: major risk'), ('yellow', 'Yellow: potential problem'), ('blue', 'Blue: routine reminder')], max_length=10, verbose_name='level')),
-                ('subject', models.CharField(blank=True, max_length=60)),
-                ('period', models.CharField(max_length=6, verbose_name='quarter')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('handled', 'Handled'), ('resolved', 'Resolved')], default='open', max_length=20, verbose_name='status')),
-                ('facts', models.JSONField(default=dict, verbose_name='facts')),
-                ('first_seen_on', models.DateField(verbose_name='first seen')),
-                ('last_seen_on', models.DateField(verbose_name='last seen')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('handling_note', models.TextField(blank=True, verbose_name='how it was handled')),
-                ('evidence', models.FileField(blank=True, upload_to='warnings/%Y/%m/', verbose_name='evidence')),
-                ('resolved_on', models.DateField(blank=True, null=True, verbose_name='resolved on')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.assessment')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit', verbose_name='community')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('raised_rectification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.rectification', verbose_name='rectification raised')),
-                ('rectification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assessments.rectification')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='warnings', to='alerts.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("veto", "Veto item"),
+                            ("low_total", "Total below the pass mark"),
+                            ("serious_incident", "Serious incident"),
+                            ("category_below", "Category below its threshold"),
+                            ("quarter_drop", "Drop against the last quarter"),
+                            ("rectification_overdue", "Rectification overdue"),
+                            ("low_satisfaction", "Low resident satisfaction"),
+                            ("feedback_overdue", "Talk feedback overdue"),
+                            ("missing_scores", "Scores missing near the deadline"),
+                            ("rectification_due", "Rectification due soon"),
+                            ("no_routine_talk", "No routine talk this quarter"),
+                        ],
+                        max_length=30,
+                        verbose_name="rule",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("red", "Red: major risk"),
+                            ("yellow", "Yellow: potential problem"),
+                            ("blue", "Blue: routine reminder"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=60)),
+                ("period", models.CharField(max_length=6, verbose_name="quarter")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("handled", "Handled"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("facts", models.JSONField(default=dict, verbose_name="facts")),
+                ("first_seen_on", models.DateField(verbose_name="first seen")),
+                ("last_seen_on", models.DateField(verbose_name="last seen")),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                ("handling_note", models.TextField(blank=True, verbose_name="how it was handled")),
+                (
+                    "evidence",
+                    models.FileField(
+                        blank=True, upload_to="warnings/%Y/%m/", verbose_name="evidence"
+                    ),
+                ),
+                (
+                    "resolved_on",
+                    models.DateField(blank=True, null=True, verbose_name="resolved on"),
+                ),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "raised_rectification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.rectification",
+                        verbose_name="rectification raised",
+                    ),
+                ),
+                (
+                    "rectification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="assessments.rectification",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="warnings",
+                        to="alerts.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'warning',
-                'verbose_name_plural': 'warnings',
-                'ordering': ['-period', 'rule', 'pk'],
+                "verbose_name": "warning",
+                "verbose_name_plural": "warnings",
+                "ordering": ["-period", "rule", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ThresholdSet',
+            name="ThresholdSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pass_mark', models.DecimalField(decimal_places=2, default=Decimal('60'), max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='pass mark')),
-                ('category_min_percent', models.DecimalField(decimal_places=2, default=Decimal('60'), max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='category minimum (% of its weight)')),
-                ('quarter_drop_points', models.DecimalField(decimal_places=2, default=Decimal('10'), max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='drop against the last quarter (points)')),
-                ('satisfaction_min', models.DecimalField(decimal_places=2, default=Decimal('80'), max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='minimum resident satisfaction (%)')),
-                ('feedback_overdue_min', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='overdue talk feedbacks that raise a warning')),
-                ('routine_talks_min', models.PositiveSmallIntegerField(default=1, verbose_name='routine talks expected per quarter')),
-                ('missing_scores_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MaxValueValidator(90)], verbose_name='days before a cycle ends to remind of missing scores')),
-                ('rectification_due_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MaxValueValidator(90)], verbose_name='days before a rectification deadline to remind')),
-                ('breaker_quarters', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(2), django.core.validators.MaxValueValidator(8)], verbose_name='consecutive quarters that trip the circuit breaker')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed at')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "pass_mark",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("60"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="pass mark",
+                    ),
+                ),
+                (
+                    "category_min_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("60"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="category minimum (% of its weight)",
+                    ),
+                ),
+                (
+                    "quarter_drop_points",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("10"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="drop against the last quarter (points)",
+                    ),
+                ),
+                (
+                    "satisfaction_min",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("80"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="minimum resident satisfaction (%)",
+                    ),
+                ),
+                (
+                    "feedback_overdue_min",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="overdue talk feedbacks that raise a warning",
+                    ),
+                ),
+                (
+                    "routine_talks_min",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="routine talks expected per quarter"
+                    ),
+                ),
+                (
+                    "missing_scores_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[django.core.validators.MaxValueValidator(90)],
+                        verbose_name="days before a cycle ends to remind of missing scores",
+                    ),
+                ),
+                (
+                    "rectification_due_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[django.core.validators.MaxValueValidator(90)],
+                        verbose_name="days before a rectification deadline to remind",
+                    ),
+                ),
+                (
+                    "breaker_quarters",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(2),
+                            django.core.validators.MaxValueValidator(8),
+                        ],
+                        verbose_name="consecutive quarters that trip the circuit breaker",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="changed at")),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'warning thresholds',
-                'verbose_name_plural': 'warning thresholds',
+                "verbose_name": "warning thresholds",
+                "verbose_name_plural": "warning thresholds",
             },
         ),
         migrations.CreateModel(
-            name='Escalation',
+            name="Escalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=6, verbose_name='last quarter of the run')),
-                ('quarters', models.PositiveSmallIntegerField(verbose_name='consecutive quarters')),
-                ('status', models.CharField(choices=[('to_schedule', 'Special talk to schedule'), ('scheduled', 'Special talk scheduled')], default='to_schedule', max_length=20, verbose_name='status')),
-                ('talk_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit', verbose_name='community')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=6, verbose_name="last quarter of the run")),
+                ("quarters", models.PositiveSmallIntegerField(verbose_name="consecutive quarters")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("to_schedule", "Special talk to schedule"),
+                            ("scheduled", "Special talk scheduled"),
+                        ],
+                        default="to_schedule",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("talk_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'circuit breaker escalation',
-                'verbose_name_plural': 'circuit breaker escalations',
-                'ordering': ['-period', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'community', 'period'), name='escalation_one_per_run')],
+                "verbose_name": "circuit breaker escalation",
+                "verbose_name_plural": "circuit breaker escalations",
+                "ordering": ["-period", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tenant", "community", "period"), name="escalation_one_per_run"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['tenant', 'closed_on'], name='alerts_inci_tenant__94cf75_idx'),
+            model_name="incident",
+            index=models.Index(
+                fields=["tenant", "closed_on"], name="alerts_inci_tenant__94cf75_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['tenant', 'status', 'level'], name='alerts_aler_tenant__593f97_idx'),
+            model_name="alert",
+            index=models.Index(
+                fields=["tenant", "status", "level"], name="alerts_aler_tenant__593f97_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['tenant', 'period', 'community'], name='alerts_aler_tenant__9b0687_idx'),
+            model_name="alert",
+            index=models.Index(
+                fields=["tenant", "period", "community"], name="alerts_aler_tenant__9b0687_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(fields=('tenant', 'rule', 'community', 'subject', 'period'), name='warning_one_per_rule_subject_period'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "rule", "community", "subject", "period"),
+                name="warning_one_per_rule_subject_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='thresholdset',
-            constraint=models.UniqueConstraint(fields=('tenant',), name='threshold_set_one_per_tenant'),
+            model_name="thresholdset",
+            constraint=models.UniqueConstraint(
+                fields=("tenant",), name="threshold_set_one_per_tenant"
+            ),
         ),
     ]
