@@ -4,6 +4,7 @@ circuit breaker's follow-ups."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,7 +17,11 @@ from alerts.engine import Thresholds
 from organizations.models import OrgUnit
 from organizations.tenancy import ScopePaths, TenantOwned
 
-PERCENT = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}  # fmt: skip
+PERCENT: dict[str, Any] = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
 DEFAULTS = Thresholds()
 
 

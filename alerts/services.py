@@ -329,8 +329,10 @@ def incident_report(
     *, actor: Actor, community: OrgUnit, kind: str, title: str, occurred_on: dt.date,
     serious: bool = True, description: str = "",
 ) -> Incident:  # fmt: skip
-    _require_assessor(actor, community.parent_id or 0)
-    if community.kind != OrgUnit.Kind.COMMUNITY or community.tenant_id != actor.tenant_id:
+    if community.parent_id is None or community.kind != OrgUnit.Kind.COMMUNITY:
+        raise ValidationError({"community": _("Choose a community.")})
+    _require_assessor(actor, community.parent_id)
+    if community.tenant_id != actor.tenant_id:
         raise ValidationError({"community": _("Choose a community.")})
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("An incident cannot have happened in the future.")})

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from alerts import services
 from alerts.models import Alert, Escalation, Incident
@@ -64,7 +65,11 @@ def test_running_twice_creates_no_duplicate(cast, quarters) -> None:
     first = _evaluate(cast)
     second = _evaluate(cast)
     rows = _alerts(cast)
-    assert first.created == len(rows) and (second.created, second.updated, second.resolved) == (0, 0, 0)
+    assert first.created == len(rows) and (second.created, second.updated, second.resolved) == (
+        0,
+        0,
+        0,
+    )
     assert len({(a.rule, a.community_id, a.subject, a.period) for a in rows}) == len(rows)
     assert {a.rule for a in rows} >= {"low_total", "quarter_drop"}
 
@@ -224,7 +229,7 @@ def test_raising_a_rectification_for_a_warning_links_it(cast, quarters) -> None:
     with tenant_context(cast.tenant_a.pk):
         item = services.alert_raise_rectification(
             actor=actor_for_user(cast.assessor), alert=alert, title="补齐党建台账",
-            deadline=dt.date.today() + dt.timedelta(days=30), owner=cast.secretary,
+            deadline=timezone.localdate() + dt.timedelta(days=30), owner=cast.secretary,
         )  # fmt: skip
         alert.refresh_from_db()
         assert (item.source, item.assessment_id, alert.raised_rectification_id) == (
@@ -235,7 +240,7 @@ def test_raising_a_rectification_for_a_warning_links_it(cast, quarters) -> None:
         with pytest.raises(ValidationError):
             services.alert_raise_rectification(
                 actor=actor_for_user(cast.assessor), alert=alert, title="再次",
-                deadline=dt.date.today() + dt.timedelta(days=30), owner=cast.secretary,
+                deadline=timezone.localdate() + dt.timedelta(days=30), owner=cast.secretary,
             )  # fmt: skip
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from alerts import services
 from alerts.models import Alert, Incident, ThresholdSet
@@ -94,7 +95,7 @@ def test_raise_rectification_page_refuses_a_past_deadline(cast, warned) -> None:
         response.status_code == 400
         and "The deadline cannot be in the past." in response.content.decode()
     )
-    data["deadline"] = (dt.date.today() + dt.timedelta(days=20)).isoformat()
+    data["deadline"] = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
     assert client.post(reverse("alerts:rectify", args=[pk]), data).status_code == 302
     with tenant_context(cast.tenant_a.pk):
         assert Alert.objects.get(pk=pk).raised_rectification.source == "warning"
