@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from alerts.demo import seed_demo_alerts
 from organizations.demo import DEMO, DEMO_PASSWORD, NEIGHBOUR, seed_demo
 
 
@@ -9,7 +10,7 @@ class Command(BaseCommand):
     help = "Create (or complete) the demo tenants. Safe to run again: nothing is duplicated."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        seed_demo()
+        seed_demo_alerts(seed_demo()[0])
         self.stdout.write(self.style.SUCCESS("Kaoping demo data is ready."))
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         self.stdout.write(f"Tenant {DEMO.name} ({DEMO.code}):")
