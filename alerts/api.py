@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from alerts import selectors, services
 from alerts.models import Alert, Escalation, Incident, ThresholdSet
 from assessments.api.serializers import owners_for_actor
+from assessments.api.views import _WorkflowViewSet
 from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.models import OrgUnit
 from organizations.selectors import unit_list_for_actor
@@ -54,14 +55,9 @@ class RaiseRectificationSerializer(serializers.Serializer[Any]):
     owner = ScopedRelatedField(selector=owners_for_actor)
 
 
-class _ServiceViewSet(ScopedViewSet):
-    def validated(self, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
-        data = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
-    def render(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data, code)
+# The assessments API's base: ``validated`` (a body through a scoped serializer) and
+# ``render`` (the instance read again through the scope).
+_ServiceViewSet = _WorkflowViewSet
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet):

@@ -18,7 +18,39 @@ def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:
     return [("", label), *choices]
 
 
-class AlertFilterForm(forms.Form):
+class _QuarterRuleForm(forms.Form):
+    period = forms.RegexField(
+        label=_("Quarter"),
+        required=False,
+        regex=r"^\d{4}Q[1-4]$",
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": "2026Q3"}
+        ),
+    )
+    rule = forms.ChoiceField(
+        label=_("Rule"),
+        required=False,
+        choices=_blank(_("All rules"), Rule.choices),
+        widget=forms.Select(attrs=SMALL),
+    )
+
+
+class HeatMapFilterForm(_QuarterRuleForm):
+    street = forms.ModelChoiceField(
+        label=_("Street"),
+        required=False,
+        queryset=OrgUnit.objects.none(),
+        empty_label=_("All streets"),
+        widget=forms.Select(attrs=SMALL),
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        streets = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.STREET).order_by("name")
+        self.fields["street"].queryset = streets  # type: ignore[attr-defined]
+
+
+class AlertFilterForm(_QuarterRuleForm):
     level = forms.ChoiceField(
         label=_("Level"),
         required=False,
@@ -31,33 +63,7 @@ class AlertFilterForm(forms.Form):
         choices=_blank(_("Not resolved"), [*Alert.Status.choices, ("all", _("All"))]),
         widget=forms.Select(attrs=SMALL),
     )
-    rule = forms.ChoiceField(
-        label=_("Rule"),
-        required=False,
-        choices=_blank(_("All rules"), Rule.choices),
-        widget=forms.Select(attrs=SMALL),
-    )
-    period = forms.RegexField(
-        label=_("Quarter"),
-        required=False,
-        regex=r"^\d{4}Q[1-4]$",
-        widget=forms.TextInput(
-            attrs={"class": "form-control form-control-sm", "placeholder": "2026Q3"}
-        ),
-    )
-    community = forms.IntegerField(required=False, widget=forms.HiddenInput)  # fmt: skip
-
-
-class HeatMapFilterForm(forms.Form):
-    period = forms.RegexField(
-        label=_("Quarter"),
-        required=False,
-        regex=r"^\d{4}Q[1-4]$",
-        widget=forms.TextInput(
-            attrs={"class": "form-control form-control-sm", "placeholder": "2026Q3"}
-        ),
-    )
-    rule = forms.ChoiceField(label=_("Rule"), required=False, choices=_blank(_("All rules"), Rule.choices), widget=forms.Select(attrs=SMALL))  # fmt: skip
+    community = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class HandleForm(forms.Form):

@@ -202,21 +202,23 @@ def periods_for_actor(*, actor: Actor | None) -> list[str]:
 
 
 def heat_map(
-    *, actor: Actor | None, period: str | None = None, rule: str | None = None
+    *,
+    actor: Actor | None,
+    period: str | None = None,
+    rule: str | None = None,
+    street_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """The actor's communities grouped by street, each with its worst open warning and
     counts per level. Two queries whatever the number of communities."""
-    communities = list(
-        OrgUnit.objects.for_actor(actor)
-        .filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
-        .select_related("parent")
-        .order_by("parent__name", "name")
-    )
+    units = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
     alerts = Alert.objects.for_actor(actor).exclude(status=Alert.Status.RESOLVED)
+    if street_id is not None:
+        units, alerts = units.filter(parent_id=street_id), alerts.filter(street_id=street_id)
     if period:
         alerts = alerts.filter(period=period)
     if rule:
         alerts = alerts.filter(rule=rule)
+    communities = list(units.select_related("parent").order_by("parent__name", "name"))
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for community, level, n in alerts.values_list("community_id", "level").annotate(n=Count("pk")):
         counts[community][level] = n

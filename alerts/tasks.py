@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alerts import services
 from config.celery import app
 from organizations.models import Tenant
@@ -22,7 +24,12 @@ def evaluate_tenant_alerts(tenant_id: int) -> dict[str, int]:
 @app.task(name="alerts.evaluate_all_tenants")
 def evaluate_all_tenants() -> int:
     """Nightly: one evaluation job per active tenant (tenants are not tenant-owned rows)."""
+    return for_each_active_tenant(evaluate_tenant_alerts)
+
+
+def for_each_active_tenant(task: Any) -> int:
+    """Enqueue ``task(tenant_id)`` once per active tenant; how many were enqueued."""
     tenant_ids = list(Tenant.objects.filter(is_active=True).values_list("pk", flat=True))
     for tenant_id in tenant_ids:
-        evaluate_tenant_alerts.delay(tenant_id)
+        task.delay(tenant_id)
     return len(tenant_ids)

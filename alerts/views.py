@@ -135,11 +135,13 @@ def alert_rectify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def heat_map(request: HttpRequest) -> HttpResponse:
-    form = HeatMapFilterForm(request.GET or None)
+    form = HeatMapFilterForm(request.GET or None, actor=_actor(request))
     data = form.cleaned_data if form.is_valid() else {}
+    street = data.get("street")
     streets = selectors.heat_map(
-        actor=_actor(request), period=data.get("period"), rule=data.get("rule")
-    )
+        actor=_actor(request), period=data.get("period"), rule=data.get("rule"),
+        street_id=street.pk if street else None,
+    )  # fmt: skip
     return render(
         request, "alerts/heat_map.html",
         {"form": form, "streets": streets, "levels": Level, "filters": data},

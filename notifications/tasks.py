@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from alerts.tasks import for_each_active_tenant
 from config.celery import app
 from notifications import services
-from organizations.models import Tenant
 from organizations.tasks_base import tenant_task
 
 
@@ -20,7 +20,4 @@ def daily_notifications(tenant_id: int) -> dict[str, int]:
 
 @app.task(name="notifications.daily_all_tenants")
 def daily_all_tenants() -> int:
-    tenant_ids = list(Tenant.objects.filter(is_active=True).values_list("pk", flat=True))
-    for tenant_id in tenant_ids:
-        daily_notifications.delay(tenant_id)
-    return len(tenant_ids)
+    return for_each_active_tenant(daily_notifications)

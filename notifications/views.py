@@ -38,6 +38,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/list.html", {"page": page})
 
 
+@role_required(*ALL_ROLES)
+def badge(request: HttpRequest) -> HttpResponse:
+    """The bell's unread count, fetched by the navbar after the page has loaded."""
+    unread = selectors.unread_count(actor=_actor(request))
+    return render(request, "notifications/_badge.html", {"unread": unread})
+
+
 @require_POST
 @role_required(*ALL_ROLES)
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:

@@ -73,7 +73,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.actor",
-                "notifications.context_processors.unread",
             ],
         },
     },

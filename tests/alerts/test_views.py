@@ -160,3 +160,37 @@ def test_dashboard_counts_by_level_and_street(cast, warned) -> None:
     assert figures["by_street"][cast.street_a2.name]["red"] == 1
     assert figures["trend"]["periods"] == ["2026Q3"]
     assert "vendor/echarts/echarts.min.js" in response.content.decode()
+
+
+def test_heat_map_of_one_street_and_a_street_outside_the_scope(cast, warned) -> None:
+    client = cast.client_for("leader")
+    one = _cells(
+        client.get(reverse("alerts:heat_map"), {"street": cast.street_a2.pk}).content.decode()
+    )
+    assert set(one) == {str(cast.community_a21.pk), str(cast.community_a22.pk)}
+    # Another street is not a choice for an assessor: the filter is ignored, the scope stays.
+    mine = cast.client_for("assessor").get(
+        reverse("alerts:heat_map"), {"street": cast.street_a2.pk}
+    )
+    assert set(_cells(mine.content.decode())) == {
+        str(cast.community_a11.pk),
+        str(cast.community_a12.pk),
+    }
+
+
+def test_heat_map_queries_do_not_grow_with_communities(
+    cast, warned, django_assert_max_num_queries
+) -> None:
+    from tests import factories as f
+
+    client = cast.client_for("leader")
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(reverse("alerts:heat_map")).status_code == 200
+    for n in range(6):
+        f.CommunityFactory(
+            tenant=cast.tenant_a, parent=cast.street_a1, name=f"新社区{n}", code=f"new{n}"
+        )
+    with django_assert_max_num_queries(12) as many:
+        html = client.get(reverse("alerts:heat_map")).content.decode()
+    assert len(_cells(html)) == 10
+    assert len(many.captured_queries) == len(few.captured_queries)

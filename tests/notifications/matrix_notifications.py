@@ -17,6 +17,7 @@ ROWS: dict[str, Probe] = {
     "notifications:read": Probe(
         "post", lambda w: reverse("notifications:read", args=[_mine(w)]), {"anon": 302, "secretary": 302, "*": 404}
     ),
+    "notifications:badge": Probe("get", lambda w: reverse("notifications:badge"), {"anon": 302, "*": 200}),
     "notifications:read_all": Probe("post", lambda w: reverse("notifications:read_all"), {"*": 302}),
     "notifications:preferences": Probe(
         "get", lambda w: reverse("notifications:preferences"), {"anon": 302, "*": 200}

@@ -100,17 +100,26 @@ def test_reminders_before_rectification_deadlines(cast) -> None:
     assert reminder.recipient == cast.secretary and "一周内" in reminder.title
 
 
-def test_the_bell_shows_the_unread_count_and_reading_clears_it(cast) -> None:
+def test_the_bell_shows_the_unread_count_and_reading_clears_it(
+    cast, django_assert_max_num_queries
+) -> None:
     _notify(cast, [cast.assessor], url=reverse("alerts:list"))
     client = cast.client_for("assessor")
-    page = client.get(reverse("home")).content.decode()
-    assert 'data-testid="unread-count">1<' in page
+    assert reverse("notifications:badge") in client.get(reverse("home")).content.decode()
+    client.get(reverse("notifications:badge"))
+    with django_assert_max_num_queries(9):  # session, user, roles, the count; savepoints
+        badge = client.get(reverse("notifications:badge")).content.decode()
+    assert 'data-testid="unread-count">1<' in badge
+    assert (
+        "unread-count"
+        not in cast.client_for("admin").get(reverse("notifications:badge")).content.decode()
+    )
     with tenant_context(cast.tenant_a.pk):
         pk = Notification.objects.get().pk
     assert client.post(reverse("notifications:read", args=[pk]))["Location"] == reverse(
         "alerts:list"
     )
-    assert 'data-testid="unread-count"' not in client.get(reverse("home")).content.decode()
+    assert "unread-count" not in client.get(reverse("notifications:badge")).content.decode()
 
 
 def test_api_lists_only_the_users_own(cast) -> None:
