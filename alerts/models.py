@@ -50,13 +50,17 @@ class ThresholdSet(TenantOwned):
 
     pass_mark = models.DecimalField(_("pass mark"), default=DEFAULTS.pass_mark, **PERCENT)
     category_min_percent = models.DecimalField(
-        _("category minimum (% of its weight)"), default=DEFAULTS.category_min_percent, **PERCENT
+        _("category minimum, in per cent of its weight"),
+        default=DEFAULTS.category_min_percent,
+        **PERCENT,
     )
     quarter_drop_points = models.DecimalField(
         _("drop against the last quarter (points)"), default=DEFAULTS.quarter_drop_points, **PERCENT
     )
     satisfaction_min = models.DecimalField(
-        _("minimum resident satisfaction (%)"), default=DEFAULTS.satisfaction_min, **PERCENT
+        _("minimum resident satisfaction, in per cent"),
+        default=DEFAULTS.satisfaction_min,
+        **PERCENT,
     )
     feedback_overdue_min = models.PositiveSmallIntegerField(
         _("overdue talk feedbacks that raise a warning"), default=DEFAULTS.feedback_overdue_min,
