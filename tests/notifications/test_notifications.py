@@ -142,3 +142,18 @@ def test_list_is_paginated_with_a_pinned_query_count(cast, django_assert_max_num
     with django_assert_max_num_queries(12):
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200 and response.content.decode().count("list-group-item ") == 30
+
+
+def test_the_daily_job_reminds_each_tenant_once(cast) -> None:
+    from notifications.tasks import daily_all_tenants
+
+    today = timezone.localdate()
+    with tenant_context(cast.tenant_a.pk):
+        Rectification.objects.create(
+            tenant=cast.tenant_a, street=cast.street_a1, community=cast.community_a11,
+            owner=cast.secretary, title="明日到期", deadline=today + dt.timedelta(days=1),
+        )  # fmt: skip
+    assert daily_all_tenants.apply().get() == 2
+    assert daily_all_tenants.apply().get() == 2
+    with tenant_context(cast.tenant_a.pk):
+        assert Notification.objects.filter(recipient=cast.secretary).count() == 1
