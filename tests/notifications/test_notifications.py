@@ -107,7 +107,7 @@ def test_the_bell_shows_the_unread_count_and_reading_clears_it(
     client = cast.client_for("assessor")
     assert reverse("notifications:badge") in client.get(reverse("home")).content.decode()
     client.get(reverse("notifications:badge"))
-    with django_assert_max_num_queries(9):  # session, user, roles, the count; savepoints
+    with django_assert_max_num_queries(10):  # session, user, roles, tenant, the count; savepoints
         badge = client.get(reverse("notifications:badge")).content.decode()
     assert 'data-testid="unread-count">1<' in badge
     assert (
