@@ -119,6 +119,7 @@ def gather_signals(*, tenant_id: int, today: dt.date) -> engine.Signals:
             tenant_id=tenant_id, closed_on__isnull=True, serious=True
         ).values_list("pk", "community_id", "street_id", "occurred_on", "serious")
     ]
+    # An assessment with no computed result yet has not been scored: it counts as missing.
     pending = [
         engine.PendingAssessment(
             community, street, pk, missing if has_result else 1, deadline
