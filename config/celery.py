@@ -20,4 +20,12 @@ app.conf.beat_schedule = {
         "task": "organizations.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=0),
     },
+    "evaluate-warnings-nightly": {
+        "task": "alerts.evaluate_all_tenants",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "notification-reminders-and-digests-daily": {
+        "task": "notifications.daily_all_tenants",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

@@ -5,10 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from alerts import api as alert_api
 from assessments.api import cycle_tools
 from assessments.api import views as assessment_api
 from indicators.api import views as indicator_api
 from interviews import api as talk_api
+from notifications import api as notification_api
 from organizations import views as org_views
 from organizations.api import views as org_api
 
@@ -46,6 +48,11 @@ router.register("jobs", cycle_tools.JobViewSet, basename="job")
 router.register(
     "rectification-carry", cycle_tools.RectificationCarryViewSet, basename="rectification-carry"
 )
+router.register("warnings", alert_api.AlertViewSet, basename="warning")
+router.register("warning-thresholds", alert_api.ThresholdViewSet, basename="warning-threshold")
+router.register("incidents", alert_api.IncidentViewSet, basename="incident")
+router.register("escalations", alert_api.EscalationViewSet, basename="escalation")
+router.register("notifications", notification_api.NotificationViewSet, basename="notification")
 
 api_urlpatterns = [
     path("", include(router.urls)),
@@ -64,6 +71,8 @@ urlpatterns = [
     path("schemes/", include("indicators.urls")),
     path("assessments/", include("assessments.urls")),
     path("talks/", include("interviews.urls")),
+    path("warnings/", include("alerts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -34,6 +34,7 @@ NAV: list[tuple[Any, str, str, frozenset[Role]]] = [
         frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR}),
     ),
     (_("Indicator schemes"), "indicators:list", "list-check", frozenset(Role)),
+    (_("Warnings"), "alerts:heat_map", "exclamation-triangle", frozenset(Role)),
     (_("Users and roles"), "organizations:users", "people", frozenset({Role.TENANT_ADMIN})),
 ]
 

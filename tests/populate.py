@@ -17,6 +17,7 @@ from indicators.models import Indicator, Scheme, SpecialIndicatorChoice
 from organizations.models import OrgUnit, Secretary, User
 from organizations.rls import tenant_context
 from organizations.selectors import actor_for_user
+from tests.alerts.populate import alert_rows
 from tests.indicators.documents import small_document
 
 
@@ -53,6 +54,7 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         audit_record(tenant_id=tenant_id, actor=admin, action="probe")
         workflow = _workflow_rows(tenant_id, assessment, indicator, admin, rater, secretary)
         workflow |= _talk_rows(tenant_id, assessment, workflow["rectification"], rater)
+        workflow |= alert_rows(tenant_id, assessment, workflow["rectification"], admin, secretary)
     return {
         "scheme": scheme,
         "cycle": cycle,

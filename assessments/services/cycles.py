@@ -203,6 +203,9 @@ def _check_publishable(assessment: Assessment) -> None:
     if not Result.objects.filter(assessment=assessment).exists():
         recompute_cycle(cycle_id=assessment.cycle_id)
     recompute_cycle_results.delay_on_commit(assessment.tenant_id, assessment.cycle_id)
+    from alerts.tasks import evaluate_tenant_alerts  # a published result may raise warnings
+
+    evaluate_tenant_alerts.delay_on_commit(assessment.tenant_id)
 
 
 @transaction.atomic

@@ -38,6 +38,8 @@ LOCAL_APPS = [
     "interviews",
     "residents",
     "reports",
+    "alerts",
+    "notifications",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from alerts.demo import seed_demo_alerts
 from interviews.demo import seed_demo_interviews
 from organizations.demo import DEMO, DEMO_PASSWORD, NEIGHBOUR, seed_demo
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         tenants = seed_demo()
         seed_demo_interviews(tenants[0])
+        seed_demo_alerts(tenants[0])
         self.stdout.write(self.style.SUCCESS("Kaoping demo data is ready."))
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         self.stdout.write(f"Tenant {DEMO.name} ({DEMO.code}):")

@@ -1,0 +1,268 @@
+"""Reads for warnings: the signals the rules judge (set-wise, a constant number of queries
+per tenant), and the scoped lists behind the pages and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from alerts import engine
+from alerts.models import Alert, Escalation, Incident, Level, ThresholdSet
+from assessments.models import Assessment, Cycle, Rectification, Result
+from indicators.models import Category
+from interviews.selectors import talk_signals
+from organizations.models import OrgUnit
+from organizations.selectors import get_scoped_or_404
+from organizations.tenancy import Actor
+
+PUBLISHED = (Assessment.State.PUBLISHED, Assessment.State.APPEAL, Assessment.State.FINAL)
+BEING_SCORED = (Assessment.State.DRAFT, Assessment.State.SELF_EVALUATION, Assessment.State.SCORING)
+
+
+def thresholds_for_tenant(*, tenant_id: int) -> engine.Thresholds:
+    row = ThresholdSet.objects.filter(tenant_id=tenant_id).first()
+    return row.as_thresholds() if row is not None else engine.Thresholds()
+
+
+# Signals from other apps. Talks (interviews) and resident ratings (residents) provide
+# ``interviews.selectors.talk_signals`` and ``residents.selectors.satisfaction_by_community``;
+# where those apps keep no data these gatherers answer empty, and the rules that need them
+# stay silent.
+
+
+def gather_talk_signals(
+    *, tenant_id: int, start: dt.date, end: dt.date, today: dt.date
+) -> dict[int, engine.TalkSignals]:
+    """Routine talks and overdue feedbacks per community for the quarter [start, end]."""
+    found = talk_signals(tenant_id=tenant_id, start=start, end=end, today=today)
+    return {
+        community: engine.TalkSignals(s.routine_talks, s.overdue_feedback)
+        for community, s in found.items()
+    }
+
+
+def gather_satisfaction(*, tenant_id: int, cycle_id: int) -> dict[int, Decimal | None]:
+    """The resident satisfaction index (0-100) per community for a cycle."""
+    return {}
+
+
+def _latest_published_cycle(tenant_id: int, today: dt.date) -> Cycle | None:
+    return (
+        Cycle.objects.filter(
+            tenant_id=tenant_id,
+            kind=Cycle.Kind.QUARTERLY,
+            starts_on__lte=today,
+            assessments__state__in=PUBLISHED,
+        )
+        .order_by("-year", "-quarter")
+        .first()
+    )
+
+
+def _results(tenant_id: int, cycle: Cycle) -> list[engine.ResultFacts]:
+    previous_period = engine.previous_period(engine.period_for(cycle.year, cycle.quarter or 1))
+    year, quarter = int(previous_period[:4]), int(previous_period[5:])
+    previous = dict(
+        Result.objects.filter(
+            tenant_id=tenant_id,
+            assessment__cycle__kind=Cycle.Kind.QUARTERLY,
+            assessment__cycle__year=year,
+            assessment__cycle__quarter=quarter,
+            assessment__state__in=PUBLISHED,
+        ).values_list("assessment__community_id", "total")
+    )
+    rows = Result.objects.filter(
+        tenant_id=tenant_id, assessment__cycle=cycle, assessment__state__in=PUBLISHED
+    ).values_list(
+        "assessment__community_id", "street_id", "assessment_id", "total", "vetoed", "categories"
+    )
+    return [
+        engine.ResultFacts(
+            community_id=community,
+            street_id=street,
+            assessment_id=assessment,
+            total=total,
+            vetoed=vetoed,
+            categories={code: Decimal(value) for code, value in (categories or {}).items()},
+            previous_total=previous.get(community),
+        )
+        for community, street, assessment, total, vetoed, categories in rows
+    ]
+
+
+def gather_signals(*, tenant_id: int, today: dt.date) -> engine.Signals:
+    """Everything the rules read for one tenant, in a constant number of queries."""
+    cycle = _latest_published_cycle(tenant_id, today)
+    results: list[engine.ResultFacts] = []
+    weights: dict[str, Decimal] = {}
+    satisfaction: dict[int, Decimal | None] = {}
+    period = None
+    if cycle is not None:
+        period = engine.period_for(cycle.year, cycle.quarter or 1)
+        results = _results(tenant_id, cycle)
+        weights = dict(
+            Category.objects.filter(tenant_id=tenant_id, scheme_id=cycle.scheme_id).values_list(
+                "code", "weight"
+            )
+        )
+        satisfaction = gather_satisfaction(tenant_id=tenant_id, cycle_id=cycle.pk)
+    rectifications = [
+        engine.RectificationFacts(pk, community, street, deadline, status != Rectification.Status.ACCEPTED)
+        for pk, community, street, deadline, status in Rectification.objects.filter(
+            tenant_id=tenant_id
+        )
+        .exclude(status=Rectification.Status.ACCEPTED)
+        .values_list("pk", "community_id", "street_id", "deadline", "status")
+    ]  # fmt: skip
+    incidents = [
+        engine.IncidentFacts(*row)
+        for row in Incident.objects.filter(
+            tenant_id=tenant_id, closed_on__isnull=True, serious=True
+        ).values_list("pk", "community_id", "street_id", "occurred_on", "serious")
+    ]
+    # An assessment with no computed result yet has not been scored: it counts as missing.
+    pending = [
+        engine.PendingAssessment(
+            community, street, pk, missing if has_result else 1, deadline
+        )
+        for community, street, pk, missing, has_result, deadline in Assessment.objects.filter(
+            tenant_id=tenant_id,
+            state__in=BEING_SCORED,
+            cycle__ends_on__gte=today,
+            cycle__ends_on__lte=today + dt.timedelta(days=90),
+        )
+        .filter(Q(result__isnull=True) | Q(result__complete=False))
+        .values_list(
+            "community_id", "street_id", "pk", "result__missing", "result__pk", "cycle__ends_on"
+        )
+    ]  # fmt: skip
+    communities = dict(
+        OrgUnit.objects.filter(
+            tenant_id=tenant_id, kind=OrgUnit.Kind.COMMUNITY, is_active=True
+        ).values_list("pk", "parent_id")
+    )
+    start, end = engine.quarter_bounds(engine.quarter_of(today))
+    talks = gather_talk_signals(tenant_id=tenant_id, start=start, end=end, today=today)
+    return engine.Signals(
+        today=today, period=period, results=results, category_weights=weights,
+        rectifications=rectifications, incidents=incidents, pending=pending,
+        communities=communities, talks=talks, satisfaction=satisfaction,
+    )  # fmt: skip
+
+
+def breaker_periods(*, tenant_id: int, since: str) -> dict[int, list[str]]:
+    """The quarters (from ``since``) in which each community had a red or yellow warning."""
+    periods: dict[int, list[str]] = defaultdict(list)
+    for community, period in (
+        Alert.objects.filter(
+            tenant_id=tenant_id, level__in=[Level.RED, Level.YELLOW], period__gte=since
+        )
+        .values_list("community_id", "period")
+        .distinct()
+    ):
+        periods[community].append(period)
+    return dict(periods)
+
+
+# Scoped reads for pages and the API -----------------------------------------------------
+
+
+def alert_list_for_actor(*, actor: Actor | None) -> QuerySet[Alert]:
+    return Alert.objects.for_actor(actor).select_related("community", "street")
+
+
+def alert_get_for_actor(*, actor: Actor | None, pk: int) -> Alert:
+    return get_scoped_or_404(
+        alert_list_for_actor(actor=actor).select_related(
+            "assessment", "rectification", "incident", "raised_rectification"
+        ),
+        pk=pk,
+    )
+
+
+def incident_list_for_actor(*, actor: Actor | None) -> QuerySet[Incident]:
+    return Incident.objects.for_actor(actor).select_related("community", "street")
+
+
+def escalation_list_for_actor(*, actor: Actor | None) -> QuerySet[Escalation]:
+    return Escalation.objects.for_actor(actor).select_related("community", "street")
+
+
+def threshold_set_for_tenant(*, tenant_id: int) -> ThresholdSet:
+    """The tenant's thresholds row, unsaved with the defaults when none was stored yet."""
+    row = ThresholdSet.objects.filter(tenant_id=tenant_id).first()
+    return row if row is not None else ThresholdSet(tenant_id=tenant_id)
+
+
+def periods_for_actor(*, actor: Actor | None) -> list[str]:
+    return list(
+        Alert.objects.for_actor(actor)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .distinct()
+    )
+
+
+def heat_map(
+    *,
+    actor: Actor | None,
+    period: str | None = None,
+    rule: str | None = None,
+    street_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """The actor's communities grouped by street, each with its worst open warning and
+    counts per level. Two queries whatever the number of communities."""
+    units = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
+    alerts = Alert.objects.for_actor(actor).exclude(status=Alert.Status.RESOLVED)
+    if street_id is not None:
+        units, alerts = units.filter(parent_id=street_id), alerts.filter(street_id=street_id)
+    if period:
+        alerts = alerts.filter(period=period)
+    if rule:
+        alerts = alerts.filter(rule=rule)
+    communities = list(units.select_related("parent").order_by("parent__name", "name"))
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for community, level, n in alerts.values_list("community_id", "level").annotate(n=Count("pk")):
+        counts[community][level] = n
+    streets: dict[int, dict[str, Any]] = {}
+    for unit in communities:
+        street = streets.setdefault(unit.parent_id or 0, {"street": unit.parent, "cells": []})
+        levels = counts.get(unit.pk, {})
+        worst = engine.worst_level(levels)
+        street["cells"].append(
+            {"community": unit, "worst": worst.value if worst else "", "counts": levels}
+        )
+    return list(streets.values())
+
+
+def dashboard(*, actor: Actor | None) -> dict[str, Any]:
+    """Open warnings by level and street, and all warnings by quarter and level."""
+    scoped = Alert.objects.for_actor(actor)
+    by_street: dict[str, dict[str, int]] = defaultdict(lambda: {lv.value: 0 for lv in Level})
+    totals = {lv.value: 0 for lv in Level}
+    for street, level, n in (
+        scoped.exclude(status=Alert.Status.RESOLVED)
+        .values_list("street__name", "level")
+        .annotate(n=Count("pk"))
+        .order_by("street__name")
+    ):
+        by_street[street][level] = n
+        totals[level] += n
+    trend: dict[str, dict[str, int]] = defaultdict(lambda: {lv.value: 0 for lv in Level})
+    for period, level, n in (
+        scoped.values_list("period", "level").annotate(n=Count("pk")).order_by("period")
+    ):
+        trend[period][level] = n
+    periods = sorted(trend)[-8:]
+    return {
+        "totals": totals,
+        "by_street": dict(by_street),
+        "trend": {
+            "periods": periods,
+            "series": {lv.value: [trend[p][lv.value] for p in periods] for lv in Level},
+        },
+    }
