@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,12 +159,18 @@ def _correct(actor: Actor, appeal: Appeal, value: Decimal) -> None:
 
 
 def _notify(appeal: Appeal, review: AppealReview) -> None:
+    """The secretary hears of the decision in the app (the bell) and by email, as their
+    notification settings say."""
+    from notifications.services import notify
+
     secretary = User.objects.filter(pk=appeal.filed_by_id).first()
-    if secretary is None or not secretary.email:
+    if secretary is None:
         return
     subject = _("Your appeal on %(indicator)s: %(decision)s") % {
         "indicator": appeal.indicator.name, "decision": AppealReview.Decision(review.decision).label,
     }  # fmt: skip
-    transaction.on_commit(
-        lambda: send_mail(str(subject), review.note, None, [secretary.email], fail_silently=True)
-    )
+    notify(
+        tenant_id=appeal.tenant_id, recipients=[secretary], verb=f"appeal.decided:{appeal.pk}:{review.level}",
+        title=str(subject), body=review.note,
+        url=reverse("assessments:scorecard", args=[appeal.assessment_id]) + "#appeals", email=True,
+    )  # fmt: skip

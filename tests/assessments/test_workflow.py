@@ -13,6 +13,7 @@ from django.core.management import call_command
 from assessments import services
 from assessments.models import Assessment, Result, ScoreEntry
 from assessments.selectors import assessment_list_for_actor
+from notifications.models import Notification
 from organizations.selectors import actor_for_user
 from tests.assessments.workflow import open_quarter, pair, published_scheme, secretary_for
 
@@ -133,6 +134,14 @@ def test_a_quarter_end_to_end(cast, as_tenant, quarter, django_capture_on_commit
                 corrected_value=Decimal(100),
             )
         assert (appeal.status, appeal.level) == ("upheld", 2)
+        # The secretary who appealed is notified of each decision, in the app and by email.
+        told = Notification.objects.filter(recipient_id=appeal.filed_by_id).order_by("pk")
+        assert [n.verb for n in told] == [
+            f"appeal.decided:{appeal.pk}:1",
+            f"appeal.decided:{appeal.pk}:2",
+        ]
+        assert told.last().url.endswith(f"/assessments/{assessments['a11'].pk}/#appeals")
+        assert told.last().body == "核实后更正"
         after = Result.objects.get(assessment=assessments["a11"])
         assert after.total == Decimal("100.00") and after.rank_in_tenant == 1
         assert Result.objects.get(assessment=assessments["a12"]).rank_in_tenant == 2
