@@ -20,9 +20,22 @@ def _opening_failed(
         ).update(message=f"{type(exc).__name__}: {exc}"[:1000])
 
 
-@tenant_task(name="assessments.open_cycle_assessments", on_failure=_opening_failed)
+OPEN_STEP = 200
+
+
+@tenant_task(
+    name="assessments.open_cycle_assessments", on_failure=_opening_failed, one_transaction=False
+)
 def open_cycle_assessments(tenant_id: int, cycle_id: int) -> int:
-    return services.create_assessments(cycle_id=cycle_id)
+    """One transaction per step of OPEN_STEP assessments: the progress bar, read by another
+    connection, moves as they are created. Each step creates only what is missing."""
+    created = 0
+    while True:
+        with tenant_context(tenant_id):
+            step = services.create_assessments(cycle_id=cycle_id, limit=OPEN_STEP)
+        created += step
+        if step < OPEN_STEP:
+            return created
 
 
 @tenant_task(name="assessments.recompute_cycle_results")

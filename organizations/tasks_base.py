@@ -29,10 +29,18 @@ RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
 MAX_RETRIES = 3
 
 
-def tenant_task(name: str, **options: Any) -> Callable[[Callable[..., R]], Any]:
+def tenant_task(
+    name: str, *, one_transaction: bool = True, **options: Any
+) -> Callable[[Callable[..., R]], Any]:
+    """``one_transaction=False``: the task opens ``tenant_context`` itself for each step, so
+    that a long job's steps (and the progress it reports) are committed as it goes; each
+    step must then be idempotent on its own."""
+
     def decorate(func: Callable[..., R]) -> Any:
         @wraps(func)
         def run(tenant_id: int, *args: Any, **kwargs: Any) -> R:
+            if not one_transaction:
+                return func(tenant_id, *args, **kwargs)
             with tenant_context(tenant_id):
                 return func(tenant_id, *args, **kwargs)
 

@@ -111,8 +111,9 @@ def _cycle_name(kind: str, year: int, quarter: int | None) -> str:
 
 
 @transaction.atomic
-def create_assessments(*, cycle_id: int, batch: int = 500) -> int:
-    """Create the cycle's missing assessments in batches; safe to run again (idempotent)."""
+def create_assessments(*, cycle_id: int, batch: int = 500, limit: int | None = None) -> int:
+    """Create the cycle's missing assessments in batches, at most ``limit`` of them; safe to
+    run again (idempotent). The job's progress is finished once none is missing."""
     cycle = Cycle.objects.select_related("scheme").get(pk=cycle_id)
     existing = set(Assessment.objects.filter(cycle=cycle).values_list("secretary_id", flat=True))
     secretaries = list(
@@ -125,8 +126,9 @@ def create_assessments(*, cycle_id: int, batch: int = 500) -> int:
         tenant_id=cycle.tenant_id, key=f"cycle-open-{cycle.pk}"
     ).first()
     on = cycle.starts_on
-    for start in range(0, len(secretaries), batch):
-        chunk = secretaries[start : start + batch]
+    todo = secretaries if limit is None else secretaries[:limit]
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
         Assessment.objects.bulk_create(
             Assessment(
                 tenant_id=cycle.tenant_id, cycle=cycle, scheme=cycle.scheme, secretary=s,
@@ -138,10 +140,10 @@ def create_assessments(*, cycle_id: int, batch: int = 500) -> int:
         if progress is not None:
             progress.done = len(existing) + start + len(chunk)
             progress.save(update_fields=["done", "updated_at"])
-    if progress is not None:
+    if progress is not None and len(todo) == len(secretaries):
         progress.finished = True
         progress.save(update_fields=["finished", "updated_at"])
-    return len(secretaries)
+    return len(todo)
 
 
 def _stage(secretary: Secretary, on: dt.date) -> str:

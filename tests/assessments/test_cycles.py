@@ -60,3 +60,46 @@ def test_a_cycle_needs_a_published_scheme(cast, as_tenant):
                 starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 3, 31),
             )  # fmt: skip
         assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_opening_job_commits_step_by_step_so_the_progress_bar_moves(
+    cast, as_tenant, monkeypatch
+):
+    from django.db import connection
+
+    from assessments import tasks
+
+    with as_tenant(cast.tenant_a):
+        for n in range(INLINE_OPEN_LIMIT + 3):
+            f.SecretaryFactory(
+                tenant=cast.tenant_a,
+                community=f.CommunityFactory(
+                    tenant=cast.tenant_a, parent=cast.street_a2, code=f"s{n}"
+                ),
+            )
+        scheme = published_scheme(cast)
+    monkeypatch.setattr(tasks, "OPEN_STEP", 20)
+    seen: list[tuple[bool, int, int]] = []
+    create = services.create_assessments
+
+    def step(**kwargs):
+        # Each step is its own outermost transaction (no savepoint): what it writes is
+        # committed, and another connection sees the bar move, before the next step runs.
+        progress = JobProgress.objects.get(key=f"cycle-open-{kwargs['cycle_id']}")
+        seen.append((bool(connection.savepoint_ids), progress.done, progress.total))
+        return create(**kwargs)
+
+    monkeypatch.setattr(services, "create_assessments", step)
+    with as_tenant(cast.tenant_a):
+        cycle = services.cycle_open(
+            actor=actor_for_user(cast.admin), kind="quarterly", year=2026, quarter=4, scheme=scheme,
+            starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 31),
+        )  # fmt: skip
+    total = INLINE_OPEN_LIMIT + 5  # the cast's two secretaries and the new ones
+    # Eager tasks run on commit: the job ran in steps of 20, each seeing the last one's count.
+    assert seen == [(False, done, total) for done in range(0, total, 20)]
+    with as_tenant(cast.tenant_a):
+        progress = JobProgress.objects.get(key=f"cycle-open-{cycle.pk}")
+        assert (progress.done, progress.finished) == (total, True)
+        assert Assessment.objects.filter(cycle=cycle).count() == total
