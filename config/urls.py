@@ -9,6 +9,8 @@ from assessments.api import views as assessment_api
 from indicators.api import views as indicator_api
 from organizations import views as org_views
 from organizations.api import views as org_api
+from residents import api as resident_api
+from residents.views import public as resident_public
 
 router = DefaultRouter()
 router.register("me", org_api.MeViewSet, basename="me")
@@ -36,10 +38,13 @@ router.register("adjustments", assessment_api.AdjustmentViewSet, basename="adjus
 router.register("vetoes", assessment_api.VetoViewSet, basename="veto")
 router.register("appeals", assessment_api.AppealViewSet, basename="appeal")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
+router.register("rating-campaigns", resident_api.CampaignViewSet, basename="rating-campaign")
+router.register("rating-suggestions", resident_api.SuggestionViewSet, basename="rating-suggestion")
 
 api_urlpatterns = [
     path("", include(router.urls)),
     path("auth/token/", org_api.TokenView.as_view(), name="api-token"),
+    path("public/ratings/", resident_api.PublicRatingView.as_view(), name="public-rating"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
@@ -53,6 +58,9 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("schemes/", include("indicators.urls")),
     path("assessments/", include("assessments.urls")),
+    path("residents/", include("residents.urls")),
+    # The residents' rating page: no login, short links for the QR codes.
+    path("r/", include(resident_public.urlpatterns)),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

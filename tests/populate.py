@@ -49,7 +49,9 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         )  # fmt: skip
         audit_record(tenant_id=tenant_id, actor=admin, action="probe")
         workflow = _workflow_rows(tenant_id, assessment, indicator, admin, rater, secretary)
+        residents = _resident_rows(tenant_id, cycle, community)
     return {
+        **residents,
         "scheme": scheme,
         "cycle": cycle,
         "assessment": assessment,
@@ -109,3 +111,43 @@ def _workflow_rows(
         reviewer=admin,
     )
     return rows
+
+
+def _resident_rows(tenant_id: int, cycle: Any, community: OrgUnit) -> dict[str, Any]:
+    from residents.models import (
+        Answer,
+        Campaign,
+        CardBatch,
+        ComplaintCount,
+        RatingSettings,
+        Response,
+        UsedCard,
+    )  # fmt: skip
+
+    campaign = Campaign.objects.create(
+        tenant_id=tenant_id, cycle=cycle, community=community, street=community.parent,
+        closes_on=dt.date(2099, 12, 31), min_responses=1,
+    )  # fmt: skip
+    batch = CardBatch.objects.create(
+        tenant_id=tenant_id, campaign=campaign, count=10, expires_on=dt.date(2099, 12, 31)
+    )
+    UsedCard.objects.create(tenant_id=tenant_id, campaign=campaign, batch=batch, number=1)
+    response = Response.objects.create(
+        tenant_id=tenant_id, campaign=campaign, channel=Response.Channel.CARD,
+        suggestion="楼道灯坏了三个月，请尽快维修", substantive=True,
+        screening=Response.Screening.PENDING,
+    )  # fmt: skip
+    Answer.objects.create(
+        tenant_id=tenant_id, campaign=campaign, response=response, question="overall", score=4,
+        channel=Response.Channel.CARD,
+    )  # fmt: skip
+    return {
+        "rating_settings": RatingSettings.objects.create(tenant_id=tenant_id),
+        "campaign": campaign,
+        "batch": batch,
+        "response": response,
+        "complaints": ComplaintCount.objects.create(
+            tenant_id=tenant_id, community=community, street=community.parent, year=2026,
+            quarter=3, count=4,
+        ),
+    }  # fmt: skip

@@ -1,0 +1,94 @@
+"""The public (no login) side shared by the rating page and its API twin: finding the
+campaign from a token under row-level security, the refusal messages, the open-link limit.
+
+With nobody logged in the request transaction starts with no tenant, so no tenant-owned row
+is visible. The token's signed payload names the tenant; only after the signature checks
+out is that tenant set for the rest of the transaction (set_db_tenant is SET LOCAL), and
+the campaign is then read with that tenant in the filter as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from organizations.rls import set_db_tenant
+from residents import ratelimit, selectors, services
+from residents.models import Campaign, Response, UsedCard
+from residents.tokens import CardToken, TokenError, read_card_token, read_poster_token
+
+# Why a token or submission was refused: HTTP status and the message shown to the resident.
+REFUSALS: dict[str, tuple[int, Promise]] = {
+    "tampered": (
+        400,
+        _("This code is not valid: it may have been copied incompletely or altered. "
+          "Please scan the QR code on the card again."),
+    ),
+    "expired": (410, _("This card has expired. Please ask your community for a new card.")),
+    "used": (
+        409,
+        _("This card has already been used: each household card counts once. "
+          "Thank you for taking part."),
+    ),
+    "closed": (410, _("This rating has closed. Thank you for your interest.")),
+    "limited": (
+        429,
+        _("Too many ratings have been sent from this device. Please try again in an hour."),
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Entry:
+    campaign: Campaign
+    card: CardToken | None
+
+
+def resolve(kind: str, token: str) -> Entry:
+    """The campaign a card or poster token leads to; TokenError when it leads nowhere."""
+    card: CardToken | None = None
+    if kind == "card":
+        card = read_card_token(token)
+        tenant_id, campaign_id = card.tenant_id, card.campaign_id
+    else:
+        poster = read_poster_token(token)
+        tenant_id, campaign_id = poster.tenant_id, poster.campaign_id
+    set_db_tenant(tenant_id)
+    campaign = (
+        Campaign.objects.filter(tenant_id=tenant_id, pk=campaign_id)
+        .select_related("community")
+        .first()
+    )
+    if campaign is None:
+        raise TokenError("tampered")
+    if not campaign.is_open():
+        raise TokenError("closed")
+    return Entry(campaign, card)
+
+
+def check_unused(entry: Entry) -> None:
+    """On showing the form: say at once that a card is used (the submit checks again)."""
+    card = entry.card
+    if card is not None and UsedCard.objects.filter(
+        tenant_id=card.tenant_id, batch_id=card.batch_id, number=card.number
+    ).exists():
+        raise TokenError("used")
+
+
+def submit(
+    request: HttpRequest, entry: Entry, scores: dict[str, Any], suggestion: str
+) -> Response:
+    """Validate and store; the open link is counted against its limit first."""
+    if entry.card is None:
+        limit = selectors.settings_for(entry.campaign.tenant_id).open_limit
+        if not ratelimit.allow(
+            campaign_id=entry.campaign.pk, device=ratelimit.device_key(request), limit=limit
+        ):
+            raise TokenError("limited")
+    return services.rating_submit(
+        campaign=entry.campaign, card=entry.card, scores=scores, suggestion=suggestion
+    )
