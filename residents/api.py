@@ -156,17 +156,19 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     @extend_schema(request=ScreenSerializer, responses=SuggestionSerializer)
     @action(detail=True, methods=["post"])
     def screen(self, request: Request, pk: str) -> Response:
+        suggestion = self.get_object()  # the scope first: 404 before any word on the body
         body = ScreenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        row = services.suggestion_screen(actor=self.actor, response=self.get_object(), **body.validated_data)
+        row = services.suggestion_screen(actor=self.actor, response=suggestion, **body.validated_data)
         return Response(SuggestionSerializer(row).data)
 
     @extend_schema(request=ReplySerializer, responses=SuggestionSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str) -> Response:
+        suggestion = self.get_object()
         body = ReplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        row = services.suggestion_reply(actor=self.actor, response=self.get_object(), **body.validated_data)
+        row = services.suggestion_reply(actor=self.actor, response=suggestion, **body.validated_data)
         return Response(SuggestionSerializer(row).data)
 
 
