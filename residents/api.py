@@ -53,12 +53,24 @@ class BatchSerializer(serializers.ModelSerializer[m.CardBatch]):
         read_only_fields = ["created_at"]
 
 
+def _percent(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, **kwargs)
+
+
+class ChannelStatsSerializer(serializers.Serializer[Any]):
+    responses = serializers.IntegerField()
+    questions = serializers.DictField(child=_percent(), help_text="question key -> index 0-100")
+    index = _percent(help_text="satisfaction index 0-100")
+
+
 class StatsSerializer(serializers.Serializer[Any]):
+    """Indices are withheld (empty, null) while household responses are below the minimum."""
+
     min_responses = serializers.IntegerField()
     cards_issued = serializers.IntegerField()
     shown = serializers.BooleanField()
-    card = serializers.DictField()
-    open = serializers.DictField()
+    card = ChannelStatsSerializer()
+    open = ChannelStatsSerializer(help_text="the open link, lower trust, never in a result")
     response_rate = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     suggestions = serializers.IntegerField()
     substantive = serializers.IntegerField()
@@ -98,7 +110,7 @@ class CampaignViewSet(
         data = {**dataclasses.asdict(stats), "shown": stats.shown}
         if not stats.shown:  # below the minimum: counts only, no indices
             for channel in ("card", "open"):
-                data[channel] = {"responses": data[channel]["responses"]}
+                data[channel] = {**data[channel], "questions": {}, "index": None}
         return Response(StatsSerializer(data).data)
 
     @extend_schema(request=BatchSerializer, responses={201: BatchSerializer})
