@@ -58,13 +58,14 @@ def resolve(kind: str, token: str) -> Entry:
         poster = read_poster_token(token)
         tenant_id, campaign_id = poster.tenant_id, poster.campaign_id
     set_db_tenant(tenant_id)
-    campaign = (
+    found = list(
         Campaign.objects.filter(tenant_id=tenant_id, pk=campaign_id)
         .select_related("community")
-        .first()
+        .order_by()[:1]
     )
-    if campaign is None:
+    if not found:
         raise TokenError("tampered")
+    campaign = found[0]
     if not campaign.is_open():
         raise TokenError("closed")
     return Entry(campaign, card)
