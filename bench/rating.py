@@ -52,7 +52,9 @@ def build(requests: int) -> tuple[int, list[str]]:
             tenant=tenant, code="d", defaults={"kind": "district", "name": "基准区"}
         )
         street, _ = OrgUnit.objects.get_or_create(
-            tenant=tenant, code="s", defaults={"kind": "street", "name": "基准街道", "parent": district}
+            tenant=tenant,
+            code="s",
+            defaults={"kind": "street", "name": "基准街道", "parent": district},
         )
         community, _ = OrgUnit.objects.get_or_create(
             tenant=tenant, code="c",

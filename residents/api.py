@@ -18,13 +18,11 @@ from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.models import OrgUnit
 from organizations.selectors import unit_list_for_actor
 from organizations.tenancy import Actor, Role
-from residents import public, selectors, services
 from residents import models as m
+from residents import public, selectors, services
 from residents.tokens import TokenError
 
-READERS = frozenset(
-    {Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR, Role.SECRETARY}
-)
+READERS = frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR, Role.SECRETARY})
 MANAGERS = frozenset({Role.TENANT_ADMIN, Role.STREET_ASSESSOR})
 
 
@@ -101,7 +99,9 @@ class CampaignViewSet(
         return selectors.campaign_list_for_actor(actor=actor)
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.instance = services.campaign_create(actor=self.actor, **serializer.validated_data)
+        serializer.instance = services.campaign_create(
+            actor=self.actor, **serializer.validated_data
+        )
 
     @extend_schema(responses=StatsSerializer)
     @action(detail=True, methods=["get"])
@@ -119,7 +119,9 @@ class CampaignViewSet(
         campaign = self.get_object()
         body = BatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        batch = services.card_batch_create(actor=self.actor, campaign=campaign, **body.validated_data)
+        batch = services.card_batch_create(
+            actor=self.actor, campaign=campaign, **body.validated_data
+        )
         return Response(BatchSerializer(batch).data, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=FeedSerializer)
@@ -171,7 +173,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         suggestion = self.get_object()  # the scope first: 404 before any word on the body
         body = ScreenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        row = services.suggestion_screen(actor=self.actor, response=suggestion, **body.validated_data)
+        row = services.suggestion_screen(
+            actor=self.actor, response=suggestion, **body.validated_data
+        )
         return Response(SuggestionSerializer(row).data)
 
     @extend_schema(request=ReplySerializer, responses=SuggestionSerializer)
@@ -180,14 +184,20 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         suggestion = self.get_object()
         body = ReplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        row = services.suggestion_reply(actor=self.actor, response=suggestion, **body.validated_data)
+        row = services.suggestion_reply(
+            actor=self.actor, response=suggestion, **body.validated_data
+        )
         return Response(SuggestionSerializer(row).data)
 
 
 class PublicRatingSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=["card", "open"], help_text="card: a household card; open: the poster link")
+    kind = serializers.ChoiceField(
+        choices=["card", "open"], help_text="card: a household card; open: the poster link"
+    )
     token = serializers.CharField(max_length=200, help_text="The token of the QR code's link")
-    scores = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5), help_text="question key -> 1..5")
+    scores = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=5), help_text="question key -> 1..5"
+    )
     suggestion = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 

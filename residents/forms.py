@@ -42,13 +42,17 @@ class RatingForm(forms.Form):
         return [self[name] for name in self.fields if name.startswith("q_")]
 
     def scores(self) -> dict[str, int]:
-        return {name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("q_")}
+        return {
+            name[2:]: value for name, value in self.cleaned_data.items() if name.startswith("q_")
+        }
 
 
 class CampaignForm(forms.Form):
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), label=_("Cycle"))
     community = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), label=_("Community"))
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(
+        label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, cycles: Any, communities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

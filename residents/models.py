@@ -10,6 +10,7 @@ apart in ``UsedCard``, with no time at all.
 from __future__ import annotations
 
 import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -233,4 +234,3 @@ class ComplaintCount(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.community} {self.year}Q{self.quarter}: {self.count}"
-

@@ -22,9 +22,7 @@ def card_tokens(batch: CardBatch) -> list[tuple[int, str]]:
         (
             number,
             card_token(
-                CardToken(
-                    batch.tenant_id, batch.campaign_id, batch.pk, number, batch.expires_on
-                )
+                CardToken(batch.tenant_id, batch.campaign_id, batch.pk, number, batch.expires_on)
             ),
         )
         for number in range(1, batch.count + 1)
@@ -46,7 +44,9 @@ def cards_pdf(campaign: Campaign, batch: CardBatch, url_for: Callable[[str], str
         {"number": number, "qr": qr_svg(url_for(token), scale=3)}
         for number, token in card_tokens(batch)
     ]
-    return _pdf("residents/print_cards.html", {"campaign": campaign, "batch": batch, "cards": cards})
+    return _pdf(
+        "residents/print_cards.html", {"campaign": campaign, "batch": batch, "cards": cards}
+    )
 
 
 def poster_pdf(campaign: Campaign, url: str) -> bytes:

@@ -74,15 +74,16 @@ def resolve(kind: str, token: str) -> Entry:
 def check_unused(entry: Entry) -> None:
     """On showing the form: say at once that a card is used (the submit checks again)."""
     card = entry.card
-    if card is not None and UsedCard.objects.filter(
-        tenant_id=card.tenant_id, batch_id=card.batch_id, number=card.number
-    ).exists():
+    if (
+        card is not None
+        and UsedCard.objects.filter(
+            tenant_id=card.tenant_id, batch_id=card.batch_id, number=card.number
+        ).exists()
+    ):
         raise TokenError("used")
 
 
-def submit(
-    request: HttpRequest, entry: Entry, scores: dict[str, Any], suggestion: str
-) -> Response:
+def submit(request: HttpRequest, entry: Entry, scores: dict[str, Any], suggestion: str) -> Response:
     """Validate and store; the open link is counted against its limit first."""
     if entry.card is None:
         limit = selectors.settings_for(entry.campaign.tenant_id).open_limit

@@ -32,7 +32,9 @@ TWO = Decimal("0.01")
 
 
 def _strip(text: str) -> str:
-    return "".join(ch for ch in text if not unicodedata.category(ch).startswith(("P", "Z", "S", "C")))
+    return "".join(
+        ch for ch in text if not unicodedata.category(ch).startswith(("P", "Z", "S", "C"))
+    )
 
 
 def is_substantive(text: str) -> bool:

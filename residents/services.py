@@ -50,7 +50,7 @@ def campaign_create(
         )
     settings = selectors.settings_for(actor.tenant_id)
     campaign = Campaign(
-        tenant_id=actor.tenant_id, cycle=cycle, community=community, street_id=community.parent_id,
+        tenant_id=actor.tenant_id, cycle=cycle, community=community, street=community.parent,
         questions=settings.questions, min_responses=settings.min_responses, closes_on=closes_on,
     )  # fmt: skip
     campaign.full_clean()
@@ -92,7 +92,9 @@ def clean_scores(campaign: Campaign, scores: dict[str, Any]) -> dict[str, int]:
         cleaned[question["key"]] = value
     unknown = set(scores) - set(cleaned)
     if unknown:
-        raise ValidationError(_("Unknown questions: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown questions: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+        )
     return cleaned
 
 
@@ -128,9 +130,13 @@ def rating_submit(
             response.save(force_insert=True)
             Answer.objects.bulk_create(
                 Answer(
-                    tenant_id=campaign.tenant_id, campaign=campaign, response=response,
-                    question=key, score=value, channel=channel,
-                )  # fmt: skip
+                    tenant_id=campaign.tenant_id,
+                    campaign=campaign,
+                    response=response,
+                    question=key,
+                    score=value,
+                    channel=channel,
+                )
                 for key, value in cleaned.items()
             )
     if not claimed:
@@ -157,7 +163,9 @@ def suggestion_screen(
 ) -> Response:
     """An assessor releases a suggestion to the community or hides it, giving the reason
     (personal data, abuse). Only what is released reaches the secretary."""
-    current = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    current: Response = (
+        Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    )
     _require_manager(actor, current.campaign.street_id)
     if current.screening == Response.Screening.NONE:
         raise ValidationError(_("This response has no suggestion."))
@@ -175,7 +183,9 @@ def suggestion_screen(
 @transaction.atomic
 def suggestion_reply(*, actor: Actor, response: Response, text: str) -> Response:
     """The community answers a released suggestion; the time from release is measured."""
-    current = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    current: Response = (
+        Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
+    )
     if current.campaign.community_id not in actor.community_ids:
         _require_manager(actor, current.campaign.street_id)
     if current.screening != Response.Screening.RELEASED:
@@ -265,11 +275,13 @@ def _rows_from_upload(name: str, content: bytes) -> list[list[str]]:
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's input
+        except Exception as exc:
             raise ValidationError({"file": _("This is not a readable Excel file.")}) from exc
         if sheet is None:
             return []
-        return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        return [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -303,12 +315,19 @@ def complaints_import(*, actor: Actor, name: str, content: bytes) -> int:
         try:
             year, quarter, count = int(cells[1]), int(cells[2]), int(cells[3])
         except ValueError:
-            errors.append(_("Line %(line)s: year, quarter and count must be numbers.") % {"line": line})
+            errors.append(
+                _("Line %(line)s: year, quarter and count must be numbers.") % {"line": line}
+            )
             continue
         if unit is None:
-            errors.append(_("Line %(line)s: no community “%(name)s” in your scope.") % {"line": line, "name": cells[0]})
+            errors.append(
+                _("Line %(line)s: no community “%(name)s” in your scope.")
+                % {"line": line, "name": cells[0]}
+            )
         elif not 1 <= quarter <= 4 or count < 0:
-            errors.append(_("Line %(line)s: the quarter is 1-4 and the count 0 or more.") % {"line": line})
+            errors.append(
+                _("Line %(line)s: the quarter is 1-4 and the count 0 or more.") % {"line": line}
+            )
         else:
             parsed.append((unit, year, quarter, count))
     if errors:
@@ -316,6 +335,7 @@ def complaints_import(*, actor: Actor, name: str, content: bytes) -> int:
     if not parsed:
         raise ValidationError({"file": _("The file has no rows.")})
     for unit, year, quarter, count in parsed:
+        assert unit.parent_id is not None  # a community always sits under a street
         ComplaintCount.objects.update_or_create(
             tenant_id=actor.tenant_id, community=unit, year=year, quarter=quarter,
             defaults={"count": count, "street_id": unit.parent_id},

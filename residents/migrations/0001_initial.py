@@ -10,167 +10,512 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0005_workflow_row_level_security'),
-        ('organizations', '0003_constraint_messages'),
+        ("assessments", "0005_workflow_row_level_security"),
+        ("organizations", "0003_constraint_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('questions', models.JSONField(default=residents.models.default_questions, verbose_name='questions')),
-                ('min_responses', models.PositiveIntegerField(default=30, verbose_name='minimum responses for results')),
-                ('closes_on', models.DateField(verbose_name='closes on')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit', verbose_name='community')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessments.cycle', verbose_name='cycle')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit', verbose_name='street')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "questions",
+                    models.JSONField(
+                        default=residents.models.default_questions, verbose_name="questions"
+                    ),
+                ),
+                (
+                    "min_responses",
+                    models.PositiveIntegerField(
+                        default=30, verbose_name="minimum responses for results"
+                    ),
+                ),
+                ("closes_on", models.DateField(verbose_name="closes on")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assessments.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                        verbose_name="street",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rating campaign',
-                'verbose_name_plural': 'rating campaigns',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "rating campaign",
+                "verbose_name_plural": "rating campaigns",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CardBatch',
+            name="CardBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1000)], verbose_name='cards')),
-                ('expires_on', models.DateField(verbose_name='valid until')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='batches', to='residents.campaign')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "count",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(1000),
+                        ],
+                        verbose_name="cards",
+                    ),
+                ),
+                ("expires_on", models.DateField(verbose_name="valid until")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="batches",
+                        to="residents.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'card batch',
-                'verbose_name_plural': 'card batches',
-                'ordering': ['pk'],
+                "verbose_name": "card batch",
+                "verbose_name_plural": "card batches",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='ComplaintCount',
+            name="ComplaintCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='year')),
-                ('quarter', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='quarter')),
-                ('count', models.PositiveIntegerField(verbose_name='complaints')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit', verbose_name='community')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.orgunit')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="year")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(4),
+                        ],
+                        verbose_name="quarter",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(verbose_name="complaints")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.orgunit",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hotline complaint count',
-                'verbose_name_plural': 'hotline complaint counts',
+                "verbose_name": "hotline complaint count",
+                "verbose_name_plural": "hotline complaint counts",
             },
         ),
         migrations.CreateModel(
-            name='RatingSettings',
+            name="RatingSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('questions', models.JSONField(default=residents.models.default_questions, verbose_name='questions')),
-                ('min_responses', models.PositiveIntegerField(default=30, verbose_name='minimum responses for results')),
-                ('open_limit', models.PositiveIntegerField(default=3, verbose_name='open-link submissions per device and hour')),
-                ('paradox_satisfaction', models.DecimalField(decimal_places=2, default=85, max_digits=5, verbose_name='paradox: satisfaction at or above')),
-                ('paradox_complaints', models.PositiveIntegerField(default=20, verbose_name='paradox: hotline complaints per quarter at or above')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "questions",
+                    models.JSONField(
+                        default=residents.models.default_questions, verbose_name="questions"
+                    ),
+                ),
+                (
+                    "min_responses",
+                    models.PositiveIntegerField(
+                        default=30, verbose_name="minimum responses for results"
+                    ),
+                ),
+                (
+                    "open_limit",
+                    models.PositiveIntegerField(
+                        default=3, verbose_name="open-link submissions per device and hour"
+                    ),
+                ),
+                (
+                    "paradox_satisfaction",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=85,
+                        max_digits=5,
+                        verbose_name="paradox: satisfaction at or above",
+                    ),
+                ),
+                (
+                    "paradox_complaints",
+                    models.PositiveIntegerField(
+                        default=20,
+                        verbose_name="paradox: hotline complaints per quarter at or above",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rating settings',
-                'verbose_name_plural': 'rating settings',
+                "verbose_name": "rating settings",
+                "verbose_name_plural": "rating settings",
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('channel', models.CharField(choices=[('card', 'Household card'), ('open', 'Open community link (lower trust)')], max_length=10, verbose_name='channel')),
-                ('submitted_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='submitted on')),
-                ('suggestion', models.TextField(blank=True, verbose_name='suggestion')),
-                ('substantive', models.BooleanField(default=False, verbose_name='substantive suggestion')),
-                ('screening', models.CharField(choices=[('none', 'No suggestion'), ('pending', 'Awaiting screening'), ('released', 'Released to the community'), ('hidden', 'Hidden')], default='none', max_length=10, verbose_name='screening')),
-                ('hidden_reason', models.CharField(blank=True, max_length=200, verbose_name='reason for hiding')),
-                ('released_at', models.DateTimeField(blank=True, null=True, verbose_name='released at')),
-                ('reply', models.TextField(blank=True, verbose_name="community's answer")),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='residents.campaign')),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('screened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("card", "Household card"),
+                            ("open", "Open community link (lower trust)"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "submitted_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="submitted on"
+                    ),
+                ),
+                ("suggestion", models.TextField(blank=True, verbose_name="suggestion")),
+                (
+                    "substantive",
+                    models.BooleanField(default=False, verbose_name="substantive suggestion"),
+                ),
+                (
+                    "screening",
+                    models.CharField(
+                        choices=[
+                            ("none", "No suggestion"),
+                            ("pending", "Awaiting screening"),
+                            ("released", "Released to the community"),
+                            ("hidden", "Hidden"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="screening",
+                    ),
+                ),
+                (
+                    "hidden_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="reason for hiding"),
+                ),
+                (
+                    "released_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="released at"),
+                ),
+                ("reply", models.TextField(blank=True, verbose_name="community's answer")),
+                (
+                    "replied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="residents.campaign",
+                    ),
+                ),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "screened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rating response',
-                'verbose_name_plural': 'rating responses',
+                "verbose_name": "rating response",
+                "verbose_name_plural": "rating responses",
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('question', models.CharField(max_length=30)),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('channel', models.CharField(choices=[('card', 'Household card'), ('open', 'Open community link (lower trust)')], max_length=10)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='residents.campaign')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='residents.response')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("question", models.CharField(max_length=30)),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("card", "Household card"),
+                            ("open", "Open community link (lower trust)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="residents.campaign",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="residents.response",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UsedCard',
+            name="UsedCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='residents.cardbatch')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='residents.campaign')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.tenant', verbose_name='tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="residents.cardbatch",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="residents.campaign",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.tenant",
+                        verbose_name="tenant",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='campaign',
-            index=models.Index(fields=['tenant', 'cycle', 'community'], name='residents_c_tenant__9bd1a4_idx'),
+            model_name="campaign",
+            index=models.Index(
+                fields=["tenant", "cycle", "community"], name="residents_c_tenant__9bd1a4_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('cycle', 'community'), name='campaign_one_per_community_per_cycle', violation_error_message='This community already has a campaign in this cycle.'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "community"),
+                name="campaign_one_per_community_per_cycle",
+                violation_error_message="This community already has a campaign in this cycle.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='cardbatch',
-            index=models.Index(fields=['tenant', 'campaign'], name='residents_c_tenant__2656b1_idx'),
+            model_name="cardbatch",
+            index=models.Index(
+                fields=["tenant", "campaign"], name="residents_c_tenant__2656b1_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaintcount',
-            constraint=models.UniqueConstraint(fields=('tenant', 'community', 'year', 'quarter'), name='complaintcount_one_per_quarter'),
+            model_name="complaintcount",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "community", "year", "quarter"),
+                name="complaintcount_one_per_quarter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ratingsettings',
-            constraint=models.UniqueConstraint(fields=('tenant',), name='ratingsettings_one_per_tenant'),
+            model_name="ratingsettings",
+            constraint=models.UniqueConstraint(
+                fields=("tenant",), name="ratingsettings_one_per_tenant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['tenant', 'campaign', 'screening'], name='residents_r_tenant__ec0cf3_idx'),
+            model_name="response",
+            index=models.Index(
+                fields=["tenant", "campaign", "screening"], name="residents_r_tenant__ec0cf3_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(fields=['tenant', 'campaign', 'channel', 'question'], name='residents_a_tenant__b7aad3_idx'),
+            model_name="answer",
+            index=models.Index(
+                fields=["tenant", "campaign", "channel", "question"],
+                name="residents_a_tenant__b7aad3_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='answer_score_1_to_5'),
+            model_name="answer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="answer_score_1_to_5"
+            ),
         ),
         migrations.AddIndex(
-            model_name='usedcard',
-            index=models.Index(fields=['tenant', 'campaign'], name='residents_u_tenant__c85f9c_idx'),
+            model_name="usedcard",
+            index=models.Index(
+                fields=["tenant", "campaign"], name="residents_u_tenant__c85f9c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='usedcard',
-            constraint=models.UniqueConstraint(fields=('batch', 'number'), name='usedcard_once_per_card'),
+            model_name="usedcard",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "number"), name="usedcard_once_per_card"
+            ),
         ),
     ]

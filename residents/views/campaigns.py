@@ -122,7 +122,9 @@ def cards_pdf(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     batch = get_scoped_or_404(selectors.batch_list(campaign=campaign), pk=batch_pk)
     pdf = printing.cards_pdf(
-        campaign, batch, lambda token: request.build_absolute_uri(reverse("rate_card", args=[token]))
+        campaign,
+        batch,
+        lambda token: request.build_absolute_uri(reverse("rate_card", args=[token])),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="cards-{campaign.pk}-{batch.pk}.pdf"'

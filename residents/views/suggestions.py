@@ -26,7 +26,9 @@ from residents.views.campaigns import MANAGERS, PAGE_SIZE, READERS, _actor, _cam
 
 def _suggestion(request: HttpRequest, pk: int, response_pk: UUID) -> Response:
     campaign = _campaign(request, pk)
-    return selectors.suggestion_get_for_actor(actor=_actor(request), campaign=campaign, pk=response_pk)
+    return selectors.suggestion_get_for_actor(
+        actor=_actor(request), campaign=campaign, pk=response_pk
+    )
 
 
 @role_required(*READERS)
@@ -86,7 +88,9 @@ def paradox(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                count = services.complaints_import(actor=actor, name=upload.name, content=upload.read())
+                count = services.complaints_import(
+                    actor=actor, name=upload.name, content=upload.read()
+                )
             except ValidationError as exc:
                 form.add_error("file", list(exc.messages))
             else:

@@ -15,7 +15,14 @@ MANAGE_PAGE = {"anon": 302, "admin": 200, "assessor": 200, "admin_b": 404, "*": 
 MANAGE_POST = {"anon": 302, "admin": 302, "assessor": 302, "admin_b": 404, "*": 403}
 API_READ = {"anon": 403, "expert": 403, "admin_b": 404, "*": 200}
 # A pending suggestion: only who screens sees it; leaders and the secretary see released ones.
-API_PENDING = {"anon": 403, "expert": 403, "leader": 404, "secretary": 404, "admin_b": 404, "*": 200}
+API_PENDING = {
+    "anon": 403,
+    "expert": 403,
+    "leader": 404,
+    "secretary": 404,
+    "admin_b": 404,
+    "*": 200,
+}
 
 
 def _c(w):
@@ -36,7 +43,9 @@ ROWS: dict[str, Probe] = {
         lambda w: reverse("residents:create"),
         {"anon": 302, "admin": 200, "assessor": 200, "admin_b": 200, "*": 403},
     ),
-    "residents:detail": Probe("get", lambda w: reverse("residents:detail", args=[_c(w)]), READ_PAGE),
+    "residents:detail": Probe(
+        "get", lambda w: reverse("residents:detail", args=[_c(w)]), READ_PAGE
+    ),
     "residents:stats": Probe("get", lambda w: reverse("residents:stats", args=[_c(w)]), READ_PAGE),
     "residents:batch_create": Probe(
         "post", lambda w: reverse("residents:batch_create", args=[_c(w)]), MANAGE_POST, {}

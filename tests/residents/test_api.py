@@ -45,7 +45,12 @@ def test_campaigns_through_the_api(cast, rating, as_tenant):
     assert stats["shown"] is True
     fed = api.post(reverse("rating-campaign-feed", args=[rating.campaign.pk]))
     assert fed.status_code == 200 and fed.json() == {"written": 2}
-    assert cast.client_for("admin_b").get(reverse("rating-campaign-detail", args=[rating.campaign.pk])).status_code == 404
+    assert (
+        cast.client_for("admin_b")
+        .get(reverse("rating-campaign-detail", args=[rating.campaign.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_stats_withhold_indices_below_the_minimum(cast, rating, as_tenant):
@@ -53,6 +58,10 @@ def test_stats_withhold_indices_below_the_minimum(cast, rating, as_tenant):
 
     with as_tenant(cast.tenant_a):
         _submit_all(rating, CARDS[:1])
-    stats = cast.client_for("secretary").get(reverse("rating-campaign-stats", args=[rating.campaign.pk])).json()
+    stats = (
+        cast.client_for("secretary")
+        .get(reverse("rating-campaign-stats", args=[rating.campaign.pk]))
+        .json()
+    )
     assert stats["shown"] is False
     assert stats["card"] == {"responses": 1, "questions": {}, "index": None}

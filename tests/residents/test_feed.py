@@ -17,7 +17,9 @@ from tests.residents.test_stats import _submit_all
 pytestmark = pytest.mark.django_db
 
 
-def test_the_resident_rating_indicators_take_the_campaign_result(cast, rating, as_tenant, django_capture_on_commit_callbacks):
+def test_the_resident_rating_indicators_take_the_campaign_result(
+    cast, rating, as_tenant, django_capture_on_commit_callbacks
+):
     assessor = actor_for_user(cast.assessor)
     with as_tenant(cast.tenant_a):
         _submit_all(rating)
@@ -25,8 +27,9 @@ def test_the_resident_rating_indicators_take_the_campaign_result(cast, rating, a
             written = services.campaign_feed_assessment(actor=assessor, campaign=rating.campaign)
         assert written == 2
         values = dict(
-            ScoreEntry.objects.filter(assessment=rating.assessment, rater__isnull=True)
-            .values_list("indicator__code", "value")
+            ScoreEntry.objects.filter(assessment=rating.assessment, rater__isnull=True).values_list(
+                "indicator__code", "value"
+            )
         )
         # "服务态度" named in the description: that question's index; otherwise the overall.
         assert values == {"taidu": D("75.00"), "zonghe": D("72.50")}
@@ -47,7 +50,9 @@ def test_feeding_below_the_minimum_is_refused(cast, rating, as_tenant):
     with as_tenant(cast.tenant_a):
         _submit_all(rating, CARDS[:1])
         with pytest.raises(ValidationError, match="3"):
-            services.campaign_feed_assessment(actor=actor_for_user(cast.assessor), campaign=rating.campaign)
+            services.campaign_feed_assessment(
+                actor=actor_for_user(cast.assessor), campaign=rating.campaign
+            )
         assert not ScoreEntry.objects.filter(rater__isnull=True).exists()
 
 

@@ -140,11 +140,21 @@ def test_the_api_twin_submits_and_refuses_alike(cast, rating, as_tenant):
     assert api.post(url, body, content_type="application/json").status_code == 201
     again = api.post(url, body, content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "used"
-    bad = api.post(url, {**body, "token": rating.tokens[6], "scores": {"attitude": 6}}, content_type="application/json")
+    bad = api.post(
+        url,
+        {**body, "token": rating.tokens[6], "scores": {"attitude": 6}},
+        content_type="application/json",
+    )
     assert bad.status_code == 400
-    missing = api.post(url, {**body, "token": rating.tokens[6], "scores": {"attitude": 5}}, content_type="application/json")
+    missing = api.post(
+        url,
+        {**body, "token": rating.tokens[6], "scores": {"attitude": 5}},
+        content_type="application/json",
+    )
     assert missing.status_code == 400
-    altered = api.post(url, {**body, "token": rating.tokens[6] + "x"}, content_type="application/json")
+    altered = api.post(
+        url, {**body, "token": rating.tokens[6] + "x"}, content_type="application/json"
+    )
     assert altered.status_code == 400 and altered.json()["code"] == "tampered"
     assert _count(as_tenant, cast) == 1
     with as_tenant(cast.tenant_a):

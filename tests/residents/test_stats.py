@@ -34,12 +34,17 @@ OPEN = {"attitude": 1, "efficiency": 1, "environment": 1, "safety": 1, "overall"
 def _submit_all(rating, cards=CARDS):
     for token, (scores, suggestion) in zip(rating.tokens, cards, strict=False):
         services.rating_submit(
-            campaign=rating.campaign, card=read_card_token(token), scores=scores, suggestion=suggestion
+            campaign=rating.campaign,
+            card=read_card_token(token),
+            scores=scores,
+            suggestion=suggestion,
         )
     services.rating_submit(campaign=rating.campaign, card=None, scores=OPEN)
 
 
-def test_statistics_match_the_hand_computed_figures(cast, rating, as_tenant, django_assert_max_num_queries):
+def test_statistics_match_the_hand_computed_figures(
+    cast, rating, as_tenant, django_assert_max_num_queries
+):
     with as_tenant(cast.tenant_a):
         _submit_all(rating)
         with django_assert_max_num_queries(5):

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-def test_the_list_is_paginated_with_a_pinned_query_count(cast, rating, as_tenant, django_assert_max_num_queries):
+def test_the_list_is_paginated_with_a_pinned_query_count(
+    cast, rating, as_tenant, django_assert_max_num_queries
+):
     from organizations.selectors import actor_for_user
 
     with as_tenant(cast.tenant_a):  # a second row must not cost more queries
@@ -34,19 +36,38 @@ def test_the_list_is_paginated_with_a_pinned_query_count(cast, rating, as_tenant
         page = client.get(reverse("residents:list"))
     assert page.status_code == 200 and cast.community_a11.name in page.content.decode()
     # Another street's assessor and another tenant's admin do not see it.
-    assert cast.community_a11.name not in cast.client_for("assessor_a2").get(reverse("residents:list")).content.decode()
-    assert cast.client_for("admin_b").get(reverse("residents:detail", args=[rating.campaign.pk])).status_code == 404
-    assert cast.client_for("assessor_a2").get(reverse("residents:detail", args=[rating.campaign.pk])).status_code == 404
+    assert (
+        cast.community_a11.name
+        not in cast.client_for("assessor_a2").get(reverse("residents:list")).content.decode()
+    )
+    assert (
+        cast.client_for("admin_b")
+        .get(reverse("residents:detail", args=[rating.campaign.pk]))
+        .status_code
+        == 404
+    )
+    assert (
+        cast.client_for("assessor_a2")
+        .get(reverse("residents:detail", args=[rating.campaign.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_creating_a_campaign_refuses_bad_input_and_saves_nothing(cast, rating, as_tenant):
     client = cast.client_for("assessor")
     past = timezone.localdate() - dt.timedelta(days=1)
-    data = {"cycle": rating.cycle.pk, "community": cast.community_a12.pk, "closes_on": past.isoformat()}
+    data = {
+        "cycle": rating.cycle.pk,
+        "community": cast.community_a12.pk,
+        "closes_on": past.isoformat(),
+    }
     page = client.post(reverse("residents:create"), data, **EN)
     assert page.status_code == 400 and "in the past" in page.content.decode()
     # A community of another street is not even a choice.
-    other = client.post(reverse("residents:create"), {**data, "community": cast.community_a21.pk}, **EN)
+    other = client.post(
+        reverse("residents:create"), {**data, "community": cast.community_a21.pk}, **EN
+    )
     assert other.status_code == 400
     with as_tenant(cast.tenant_a):
         assert Campaign.objects.count() == 1
@@ -64,7 +85,10 @@ def test_detail_stats_cards_and_poster(cast, rating, as_tenant):
     page = client.get(reverse("residents:detail", args=[rating.campaign.pk]), **EN)
     text = page.content.decode()
     assert page.status_code == 200 and "72.50" in text and "20.00%" in text and "<svg" in text
-    bad = client.post(reverse("residents:batch_create", args=[rating.campaign.pk]), {"count": 0, "expires_on": "2099-01-01"})
+    bad = client.post(
+        reverse("residents:batch_create", args=[rating.campaign.pk]),
+        {"count": 0, "expires_on": "2099-01-01"},
+    )
     assert bad.status_code == 302
     with as_tenant(cast.tenant_a):
         assert CardBatch.objects.count() == 1
@@ -76,10 +100,14 @@ def test_detail_stats_cards_and_poster(cast, rating, as_tenant):
     # The secretary reads the statistics but prints nothing.
     secretary = cast.client_for("secretary")
     assert secretary.get(reverse("residents:stats", args=[rating.campaign.pk])).status_code == 200
-    assert secretary.get(reverse("residents:poster_pdf", args=[rating.campaign.pk])).status_code == 403
+    assert (
+        secretary.get(reverse("residents:poster_pdf", args=[rating.campaign.pk])).status_code == 403
+    )
 
 
-def test_suggestions_are_screened_before_the_secretary_sees_them_and_answers_are_timed(cast, rating, as_tenant):
+def test_suggestions_are_screened_before_the_secretary_sees_them_and_answers_are_timed(
+    cast, rating, as_tenant
+):
     with as_tenant(cast.tenant_a):
         services.rating_submit(
             campaign=rating.campaign, card=read_card_token(rating.tokens[0]), scores=SCORES,
@@ -89,7 +117,9 @@ def test_suggestions_are_screened_before_the_secretary_sees_them_and_answers_are
             campaign=rating.campaign, card=read_card_token(rating.tokens[1]), scores=SCORES,
             suggestion="垃圾清运时间太晚，建议提前到早上七点",
         )  # fmt: skip
-        personal, useful = sorted(Response.objects.all(), key=lambda r: "王大爷" not in r.suggestion)
+        personal, useful = sorted(
+            Response.objects.all(), key=lambda r: "王大爷" not in r.suggestion
+        )
     url = reverse("residents:suggestions", args=[rating.campaign.pk])
     secretary, assessor = cast.client_for("secretary"), cast.client_for("assessor")
     assert "垃圾清运" not in secretary.get(url).content.decode()
@@ -98,14 +128,35 @@ def test_suggestions_are_screened_before_the_secretary_sees_them_and_answers_are
     with as_tenant(cast.tenant_a):
         personal.refresh_from_db()
         assert personal.screening == Response.Screening.PENDING
-    assessor.post(reverse("residents:screen", args=[rating.campaign.pk, personal.pk]), {"reason": "含个人电话"})
-    assessor.post(reverse("residents:screen", args=[rating.campaign.pk, useful.pk]), {"release": "1"})
+    assessor.post(
+        reverse("residents:screen", args=[rating.campaign.pk, personal.pk]),
+        {"reason": "含个人电话"},
+    )
+    assessor.post(
+        reverse("residents:screen", args=[rating.campaign.pk, useful.pk]), {"release": "1"}
+    )
     text = secretary.get(url).content.decode()
     assert "垃圾清运" in text and "王大爷" not in text
     # The secretary cannot reach the hidden one, nor screen anything.
-    assert secretary.post(reverse("residents:answer", args=[rating.campaign.pk, personal.pk]), {"text": "x"}).status_code == 404
-    assert secretary.post(reverse("residents:screen", args=[rating.campaign.pk, useful.pk]), {"release": "1"}).status_code == 403
-    assert secretary.post(reverse("residents:answer", args=[rating.campaign.pk, useful.pk]), {"text": "已调整到七点"}).status_code == 302
+    assert (
+        secretary.post(
+            reverse("residents:answer", args=[rating.campaign.pk, personal.pk]), {"text": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        secretary.post(
+            reverse("residents:screen", args=[rating.campaign.pk, useful.pk]), {"release": "1"}
+        ).status_code
+        == 403
+    )
+    assert (
+        secretary.post(
+            reverse("residents:answer", args=[rating.campaign.pk, useful.pk]),
+            {"text": "已调整到七点"},
+        ).status_code
+        == 302
+    )
     with as_tenant(cast.tenant_a):
         useful.refresh_from_db()
         personal.refresh_from_db()
@@ -122,13 +173,18 @@ def test_paradox_import_flags_high_satisfaction_with_many_complaints(cast, ratin
     with as_tenant(cast.tenant_a):
         _submit_all(rating, [({k: 5 for k in SCORES}, "")] * 3)  # index 100
     client = cast.client_for("assessor")
-    bad = SimpleUploadedFile("c.csv", "社区,年度,季度,件数\na11,2026,5,3\nnowhere,2026,3,1\n".encode())
+    bad = SimpleUploadedFile(
+        "c.csv", "社区,年度,季度,件数\na11,2026,5,3\nnowhere,2026,3,1\n".encode()
+    )
     page = client.post(reverse("residents:paradox"), {"file": bad}, **EN)
     assert page.status_code == 400
     assert "Line 2" in page.content.decode() and "Line 3" in page.content.decode()
     with as_tenant(cast.tenant_a):
         assert ComplaintCount.objects.count() == 0
-    good = SimpleUploadedFile("c.csv", f"社区,年度,季度,件数\na11,2026,3,25\n{cast.community_a12.name},2026,3,2\n".encode())
+    good = SimpleUploadedFile(
+        "c.csv",
+        f"社区,年度,季度,件数\na11,2026,3,25\n{cast.community_a12.name},2026,3,2\n".encode(),
+    )
     assert client.post(reverse("residents:paradox"), {"file": good}).status_code == 302
     page = client.get(reverse("residents:paradox"), {"cycle": rating.cycle.pk}, **EN)
     text = page.content.decode()
@@ -152,5 +208,7 @@ def test_excel_import_of_complaints(cast, rating, as_tenant):
     from organizations.selectors import actor_for_user
 
     with as_tenant(cast.tenant_a):
-        count = services.complaints_import(actor=actor_for_user(cast.assessor), name="c.xlsx", content=buffer.getvalue())
+        count = services.complaints_import(
+            actor=actor_for_user(cast.assessor), name="c.xlsx", content=buffer.getvalue()
+        )
         assert count == 1 and ComplaintCount.objects.get().count == 7
