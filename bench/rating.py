@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://kaoping:kaoping@127.0.0.1:5432/kaoping python -m bench.rating [--requests N]
 
 Starts gunicorn on loopback (two sync workers, ``bench.rating_settings``) over the
-``<db>_bench_rating`` database, and sends card submissions from 32 concurrent clients:
+``<db>_bench_rating`` database (``--threads N`` for gthread workers), and sends card submissions from 32 concurrent clients:
 first to a bare Django view (same middleware and request transaction, no work), then to
 the real public endpoint (``POST /api/public/ratings/``), each card once. Checks that every
 submission is stored, and ends with
@@ -99,7 +99,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, threads: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.rating_settings",
@@ -107,7 +107,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     }
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(WORKERS), "--worker-class", "sync", "--backlog", "256",
+        "--workers", str(WORKERS), "--threads", str(threads), "--backlog", "256",
         "--log-level", "warning",
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env)
@@ -173,6 +173,10 @@ def load(port: int, path: str, bodies: list[bytes]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="threads per worker (gunicorn's gthread worker above 1; sync at 1)",
+    )  # fmt: skip
     args = parser.parse_args()
     setup_django_on_bench_database("bench_rating")
     campaign_id, tokens = build(args.requests + 200)
@@ -182,7 +186,7 @@ def main() -> None:
     ]
     warm, bodies = bodies[:200], bodies[200:]
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, args.threads)
     try:
         load(port, "/bench/bare/", warm[:100])
         load(port, "/api/public/ratings/", warm)

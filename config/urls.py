@@ -42,9 +42,10 @@ router.register("rating-campaigns", resident_api.CampaignViewSet, basename="rati
 router.register("rating-suggestions", resident_api.SuggestionViewSet, basename="rating-suggestion")
 
 api_urlpatterns = [
+    # First: the busiest public endpoint should not be matched against every router pattern.
+    path("public/ratings/", resident_api.PublicRatingView.as_view(), name="public-rating"),
     path("", include(router.urls)),
     path("auth/token/", org_api.TokenView.as_view(), name="api-token"),
-    path("public/ratings/", resident_api.PublicRatingView.as_view(), name="public-rating"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -46,6 +47,29 @@ class RatingSettings(TenantOwned):
     paradox_complaints = models.PositiveIntegerField(
         _("paradox: hotline complaints per quarter at or above"), default=20
     )
+
+    def clean(self) -> None:
+        super().clean()
+        questions = self.questions
+        keys = (
+            [q.get("key") for q in questions if isinstance(q, dict)]
+            if isinstance(questions, list)
+            else []
+        )
+        if (
+            not 1 <= len(keys) <= 10
+            or len(keys) != len(questions)
+            or len(set(keys)) != len(keys)
+            or not all(isinstance(q.get("label"), str) and q["label"].strip() for q in questions)
+            or not all(isinstance(key, str) and key.isidentifier() for key in keys)
+        ):
+            raise ValidationError(
+                {
+                    "questions": _(
+                        'Give 1 to 10 questions as [{"key": "attitude", "label": "服务态度"}, …] with distinct keys.'
+                    )
+                }
+            )
 
     class Meta:
         verbose_name = _("rating settings")

@@ -58,11 +58,7 @@ def resolve(kind: str, token: str) -> Entry:
         poster = read_poster_token(token)
         tenant_id, campaign_id = poster.tenant_id, poster.campaign_id
     set_db_tenant(tenant_id)
-    found = list(
-        Campaign.objects.filter(tenant_id=tenant_id, pk=campaign_id)
-        .select_related("community")
-        .order_by()[:1]
-    )
+    found = list(Campaign.objects.filter(tenant_id=tenant_id, pk=campaign_id).order_by()[:1])
     if not found:
         raise TokenError("tampered")
     campaign = found[0]

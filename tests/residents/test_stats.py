@@ -112,3 +112,28 @@ def test_index_arithmetic():
     assert rules.question_index(10, 3) == D("58.33")  # mean 3.33 -> 58.33
     assert rules.question_index(0, 0) is None
     assert rules.campaign_index([D(50), None, D(100)]) == D("75.00")
+
+
+def test_the_questionnaire_is_configurable_per_tenant_and_checked(cast, as_tenant, rating):
+    from django.core.exceptions import ValidationError
+
+    from organizations.selectors import actor_for_user
+    from residents.models import RatingSettings
+
+    bad = RatingSettings(tenant=cast.tenant_a, questions=[{"key": "a", "label": ""}])
+    with pytest.raises(ValidationError):
+        bad.clean()
+    with as_tenant(cast.tenant_a):
+        RatingSettings.objects.create(
+            tenant=cast.tenant_a, questions=[{"key": "lift", "label": "加装电梯"}], min_responses=1
+        )
+        campaign = services.campaign_create(
+            actor=actor_for_user(cast.assessor), cycle=rating.cycle, community=cast.community_a12,
+            closes_on=rating.campaign.closes_on,
+        )  # fmt: skip
+        assert campaign.question_keys == ["lift"] and campaign.min_responses == 1
+        # The campaign already open keeps the questions it started with.
+        rating.campaign.refresh_from_db()
+        assert len(rating.campaign.question_keys) == 5
+        with pytest.raises(ValidationError):
+            services.rating_submit(campaign=campaign, card=None, scores={"lift": 4, "extra": 1})
