@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -213,6 +215,10 @@ class PublicRatingView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [permissions.AllowAny]
+    # The busiest endpoint: JSON in and out, nothing else to negotiate, no filters.
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    throttle_classes: list[Any] = []
 
     @extend_schema(
         request=PublicRatingSerializer,
