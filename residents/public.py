@@ -87,8 +87,9 @@ def _campaign(tenant_id: int, campaign_id: int) -> Campaign | None:
     values = dict(zip(_FIELDS, row, strict=True))
     if isinstance(values["questions"], str):  # Django reads jsonb as text and decodes it itself
         values["questions"] = json.loads(values["questions"])
-    for name in ("closes_on", "created_at"):  # SQLite returns text
-        values[name] = Campaign._meta.get_field(name).to_python(values[name])
+    # SQLite returns text for dates.
+    values["closes_on"] = Campaign._meta.get_field("closes_on").to_python(values["closes_on"])  # type: ignore[union-attr]
+    values["created_at"] = Campaign._meta.get_field("created_at").to_python(values["created_at"])  # type: ignore[union-attr]
     campaign: Campaign = Campaign.from_db(connection.alias, list(_FIELDS), list(values.values()))
     return campaign
 
