@@ -18,6 +18,7 @@ from interviews.selectors import talk_signals
 from organizations.models import OrgUnit
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor
+from residents.selectors import satisfaction_by_community
 
 PUBLISHED = (Assessment.State.PUBLISHED, Assessment.State.APPEAL, Assessment.State.FINAL)
 BEING_SCORED = (Assessment.State.DRAFT, Assessment.State.SELF_EVALUATION, Assessment.State.SCORING)
@@ -28,10 +29,10 @@ def thresholds_for_tenant(*, tenant_id: int) -> engine.Thresholds:
     return row.as_thresholds() if row is not None else engine.Thresholds()
 
 
-# Signals from other apps. Talks (interviews) and resident ratings (residents) provide
-# ``interviews.selectors.talk_signals`` and ``residents.selectors.satisfaction_by_community``;
-# where those apps keep no data these gatherers answer empty, and the rules that need them
-# stay silent.
+# Signals from other apps: talks (``interviews.selectors.talk_signals``) and resident
+# ratings (``residents.selectors.satisfaction_by_community``), each read set-wise for the
+# whole tenant. Where a community has no talk or no campaign the rules that need them stay
+# silent for it.
 
 
 def gather_talk_signals(
@@ -46,8 +47,9 @@ def gather_talk_signals(
 
 
 def gather_satisfaction(*, tenant_id: int, cycle_id: int) -> dict[int, Decimal | None]:
-    """The resident satisfaction index (0-100) per community for a cycle."""
-    return {}
+    """The resident satisfaction index (0-100) per community for a cycle; None where the
+    campaign has fewer responses than its minimum."""
+    return satisfaction_by_community(tenant_id=tenant_id, cycle_id=cycle_id)
 
 
 def _latest_published_cycle(tenant_id: int, today: dt.date) -> Cycle | None:

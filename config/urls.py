@@ -13,6 +13,8 @@ from interviews import api as talk_api
 from notifications import api as notification_api
 from organizations import views as org_views
 from organizations.api import views as org_api
+from residents import api as resident_api
+from residents.views import public as resident_public
 
 router = DefaultRouter()
 router.register("me", org_api.MeViewSet, basename="me")
@@ -53,8 +55,12 @@ router.register("warning-thresholds", alert_api.ThresholdViewSet, basename="warn
 router.register("incidents", alert_api.IncidentViewSet, basename="incident")
 router.register("escalations", alert_api.EscalationViewSet, basename="escalation")
 router.register("notifications", notification_api.NotificationViewSet, basename="notification")
+router.register("rating-campaigns", resident_api.CampaignViewSet, basename="rating-campaign")
+router.register("rating-suggestions", resident_api.SuggestionViewSet, basename="rating-suggestion")
 
 api_urlpatterns = [
+    # First: the busiest public endpoint should not be matched against every router pattern.
+    path("public/ratings/", resident_api.PublicRatingView.as_view(), name="public-rating"),
     path("", include(router.urls)),
     path("auth/token/", org_api.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -73,6 +79,9 @@ urlpatterns = [
     path("talks/", include("interviews.urls")),
     path("warnings/", include("alerts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("residents/", include("residents.urls")),
+    # The residents' rating page: no login, short links for the QR codes.
+    path("r/", include(resident_public.urlpatterns)),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

@@ -55,7 +55,9 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         workflow = _workflow_rows(tenant_id, assessment, indicator, admin, rater, secretary)
         workflow |= _talk_rows(tenant_id, assessment, workflow["rectification"], rater)
         workflow |= alert_rows(tenant_id, assessment, workflow["rectification"], admin, secretary)
+        residents = _resident_rows(tenant_id, cycle, community)
     return {
+        **residents,
         "scheme": scheme,
         "cycle": cycle,
         "assessment": assessment,
@@ -135,14 +137,61 @@ def _talk_rows(tenant_id: int, assessment: Any, rectification: Any, rater: User)
     theme = DemandTheme.objects.create(tenant_id=tenant_id, name="加装电梯", keywords=["加装电梯"])
     return {
         "talk": talk,
-        "talk_participant": TalkParticipant.objects.create(tenant_id=tenant_id, talk=talk, user=rater),
+        "talk_participant": TalkParticipant.objects.create(
+            tenant_id=tenant_id, talk=talk, user=rater
+        ),
         "talk_rectification": TalkRectification.objects.create(
             tenant_id=tenant_id, talk=talk, rectification=rectification
         ),
         "demand_theme": theme,
         "talk_theme": TalkTheme.objects.create(
-            tenant_id=tenant_id, talk=talk, theme=theme, street=talk.street, community=talk.community,
-            held_on=talk.held_on, matched=["加装电梯"],
+            tenant_id=tenant_id,
+            talk=talk,
+            theme=theme,
+            street=talk.street,
+            community=talk.community,
+            held_on=talk.held_on,
+            matched=["加装电梯"],
         ),
         "talk_policy": TalkPolicy.objects.create(tenant_id=tenant_id, feedback_due_days=7),
+    }
+
+
+def _resident_rows(tenant_id: int, cycle: Any, community: OrgUnit) -> dict[str, Any]:
+    from residents.models import (
+        Answer,
+        Campaign,
+        CardBatch,
+        ComplaintCount,
+        RatingSettings,
+        Response,
+        UsedCard,
+    )  # fmt: skip
+
+    campaign = Campaign.objects.create(
+        tenant_id=tenant_id, cycle=cycle, community=community, street=community.parent,
+        closes_on=dt.date(2099, 12, 31), min_responses=1,
+    )  # fmt: skip
+    batch = CardBatch.objects.create(
+        tenant_id=tenant_id, campaign=campaign, count=10, expires_on=dt.date(2099, 12, 31)
+    )
+    UsedCard.objects.create(tenant_id=tenant_id, campaign=campaign, batch=batch, number=1)
+    response = Response.objects.create(
+        tenant_id=tenant_id, campaign=campaign, channel=Response.Channel.CARD,
+        suggestion="楼道灯坏了三个月，请尽快维修", substantive=True,
+        screening=Response.Screening.PENDING,
+    )  # fmt: skip
+    Answer.objects.create(
+        tenant_id=tenant_id, campaign=campaign, response=response, question="overall", score=4,
+        channel=Response.Channel.CARD,
+    )  # fmt: skip
+    return {
+        "rating_settings": RatingSettings.objects.create(tenant_id=tenant_id),
+        "campaign": campaign,
+        "batch": batch,
+        "response": response,
+        "complaints": ComplaintCount.objects.create(
+            tenant_id=tenant_id, community=community, street=community.parent, year=2026,
+            quarter=3, count=4,
+        ),
     }  # fmt: skip

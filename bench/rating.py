@@ -1,0 +1,213 @@
+"""Resident rating submissions under load, against a bare view in the same server.
+
+    DATABASE_URL=postgres://kaoping:kaoping@127.0.0.1:5432/kaoping python -m bench.rating [--requests N]
+
+Starts gunicorn on loopback (two sync workers, ``bench.rating_settings``) over the
+``<db>_bench_rating`` database (``--threads N`` for gthread workers), and sends card submissions from 32 concurrent clients:
+first to a bare Django view (same middleware and request transaction, no work), then to
+the real public endpoint (``POST /api/public/ratings/``), each card once. Checks that every
+submission is stored, and ends with
+``RESULT {"rating_rps": …, "bare_rps": …, "p99_ms": …, "lost": …}``
+(p99 of the rating requests). Target: rating_rps at least half of bare_rps, p99 under
+250 ms, nothing lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from typing import Any
+
+from bench.common import result, setup_django_on_bench_database
+
+CLIENTS = 32
+WORKERS = 2
+TENANT_CODE = "bench-rating"
+SCORES = {"attitude": 5, "efficiency": 4, "environment": 4, "safety": 3, "overall": 4}
+
+
+def build(requests: int) -> tuple[int, list[str]]:
+    """A tenant with one community, its campaign, and fresh cards for this run."""
+    from django.utils import timezone
+
+    from assessments.models import Cycle
+    from indicators.models import Scheme
+    from organizations.models import OrgUnit, Tenant
+    from organizations.rls import tenant_context
+    from residents.models import Campaign, CardBatch
+    from residents.printing import card_tokens
+
+    tenant, _ = Tenant.objects.get_or_create(code=TENANT_CODE, defaults={"name": "评议基准区"})
+    with tenant_context(tenant.pk):
+        district, _ = OrgUnit.objects.get_or_create(
+            tenant=tenant, code="d", defaults={"kind": "district", "name": "基准区"}
+        )
+        street, _ = OrgUnit.objects.get_or_create(
+            tenant=tenant,
+            code="s",
+            defaults={"kind": "street", "name": "基准街道", "parent": district},
+        )
+        community, _ = OrgUnit.objects.get_or_create(
+            tenant=tenant, code="c",
+            defaults={"kind": "community", "name": "基准社区", "parent": street, "community_type": "urban"},
+        )  # fmt: skip
+        scheme, _ = Scheme.objects.get_or_create(
+            tenant=tenant, code="bench", version=1, defaults={"name": "基准方案", "year": 2026}
+        )
+        cycle, _ = Cycle.objects.get_or_create(
+            tenant=tenant, kind="quarterly", year=2026, quarter=3,
+            defaults={"name": "2026年第三季度", "scheme": scheme,
+                      "starts_on": dt.date(2026, 7, 1), "ends_on": dt.date(2026, 9, 30)},
+        )  # fmt: skip
+        campaign, _ = Campaign.objects.get_or_create(
+            tenant=tenant, cycle=cycle, community=community,
+            defaults={"street": street, "closes_on": dt.date(2099, 12, 31)},
+        )  # fmt: skip
+        tokens: list[str] = []
+        expires = timezone.localdate() + dt.timedelta(days=30)
+        while len(tokens) < requests:
+            count = min(1000, requests - len(tokens))
+            batch = CardBatch.objects.create(
+                tenant=tenant, campaign=campaign, count=count, expires_on=expires
+            )
+            tokens += [token for _n, token in card_tokens(batch)]
+    return campaign.pk, tokens
+
+
+def stored(campaign_id: int) -> int:
+    from organizations.models import Tenant
+    from organizations.rls import tenant_context
+    from residents.models import Response
+
+    tenant = Tenant.objects.get(code=TENANT_CODE)
+    with tenant_context(tenant.pk):
+        return Response.objects.filter(campaign_id=campaign_id).count()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(port: int, threads: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.rating_settings",
+        "DJANGO_CONN_MAX_AGE": "60",
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(WORKERS), "--threads", str(threads), "--backlog", "256",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def post(port: int, path: str, body: bytes) -> tuple[int, float]:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", path, body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        connection.close()
+    return status, time.perf_counter() - started
+
+
+def load(port: int, path: str, bodies: list[bytes]) -> dict[str, Any]:
+    """Send every body once from CLIENTS threads; throughput, latencies and statuses."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    queue = iter(bodies)
+
+    def client() -> None:
+        while True:
+            with lock:
+                body = next(queue, None)
+            if body is None:
+                return
+            status, seconds = post(port, path, body)
+            with lock:
+                latencies.append(seconds)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "rps": len(bodies) / elapsed,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "statuses": statuses,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="threads per worker (gunicorn's gthread worker above 1; sync at 1)",
+    )  # fmt: skip
+    args = parser.parse_args()
+    setup_django_on_bench_database("bench_rating")
+    campaign_id, tokens = build(args.requests + 200)
+    before = stored(campaign_id)
+    bodies = [
+        json.dumps({"kind": "card", "token": token, "scores": SCORES}).encode() for token in tokens
+    ]
+    warm, bodies = bodies[:200], bodies[200:]
+    port = free_port()
+    server = start_server(port, args.threads)
+    try:
+        load(port, "/bench/bare/", warm[:100])
+        load(port, "/api/public/ratings/", warm)
+        bare = load(port, "/bench/bare/", bodies)
+        rating = load(port, "/api/public/ratings/", bodies)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    after = stored(campaign_id)
+    lost = len(bodies) + len(warm) - (after - before)
+    print(f"bare:   {bare['rps']:.0f} req/s, p99 {bare['p99_ms']:.1f} ms, {bare['statuses']}")
+    print(f"rating: {rating['rps']:.0f} req/s, p99 {rating['p99_ms']:.1f} ms, {rating['statuses']}")
+    result(
+        {
+            "rating_rps": round(rating["rps"], 1),
+            "bare_rps": round(bare["rps"], 1),
+            "p99_ms": float(round(Decimal(rating["p99_ms"]), 1)),
+            "lost": lost,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+from residents.views import campaigns, suggestions
+
+app_name = "residents"
+
+urlpatterns = [*campaigns.urlpatterns, *suggestions.urlpatterns]
