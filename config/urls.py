@@ -9,6 +9,7 @@ from assessments.api import views as assessment_api
 from indicators.api import views as indicator_api
 from organizations import views as org_views
 from organizations.api import views as org_api
+from reports import api as report_api
 
 router = DefaultRouter()
 router.register("me", org_api.MeViewSet, basename="me")
@@ -36,6 +37,8 @@ router.register("adjustments", assessment_api.AdjustmentViewSet, basename="adjus
 router.register("vetoes", assessment_api.VetoViewSet, basename="veto")
 router.register("appeals", assessment_api.AppealViewSet, basename="appeal")
 router.register("rectifications", assessment_api.RectificationViewSet, basename="rectification")
+router.register("report-scorecards", report_api.ScorecardReportViewSet, basename="report-scorecard")
+router.register("report-batches", report_api.ReportBatchViewSet, basename="report-batch")
 
 api_urlpatterns = [
     path("", include(router.urls)),
@@ -53,6 +56,7 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("schemes/", include("indicators.urls")),
     path("assessments/", include("assessments.urls")),
+    path("reports/", include("reports.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

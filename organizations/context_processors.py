@@ -20,6 +20,7 @@ NAV: list[tuple[Any, str, str, frozenset[Role]]] = [
     ),
     (_("Assessments"), "assessments:list", "clipboard-data", frozenset(Role)),
     (_("Indicator schemes"), "indicators:list", "list-check", frozenset(Role)),
+    (_("Reports"), "reports:index", "file-earmark-pdf", frozenset(Role)),
     (_("Users and roles"), "organizations:users", "people", frozenset({Role.TENANT_ADMIN})),
 ]
 

@@ -273,3 +273,15 @@ def summary_context(cycle: Cycle, street: OrgUnit | None) -> dict[str, Any]:
         if street is None
         else "",
     }
+
+
+def report_assessments(*, actor: Actor | None, cycle: Cycle | None) -> QuerySet[Assessment]:
+    """The cycle's assessments the actor may read, with their stored results."""
+    if cycle is None:
+        return Assessment.objects.none()
+    return (
+        assessment_list_for_actor(actor=actor)
+        .filter(cycle=cycle)
+        .select_related("result")
+        .order_by("street__code", "community__code", "pk")
+    )
