@@ -49,6 +49,7 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         )  # fmt: skip
         audit_record(tenant_id=tenant_id, actor=admin, action="probe")
         workflow = _workflow_rows(tenant_id, assessment, indicator, admin, rater, secretary)
+        reports = _report_rows(tenant_id, assessment, admin)
     return {
         "scheme": scheme,
         "cycle": cycle,
@@ -56,6 +57,7 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         "entry": entry,
         "choice": choice,
         **workflow,
+        **reports,
     }
 
 
@@ -109,3 +111,21 @@ def _workflow_rows(
         reviewer=admin,
     )
     return rows
+
+
+def _report_rows(tenant_id: int, assessment: Any, admin: User) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportArtifact, ReportBatch
+
+    artifact = ReportArtifact(
+        tenant_id=tenant_id, kind="scorecard", key=f"probe:{assessment.pk}", cycle=assessment.cycle,
+        assessment=assessment, street=assessment.street, fingerprint="probe",
+    )  # fmt: skip
+    artifact.file.save("probe.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    batch = ReportBatch(
+        tenant_id=tenant_id, cycle=assessment.cycle, street=assessment.street, requested_by=admin,
+        status=ReportBatch.Status.DONE, total=1, done=1,
+    )  # fmt: skip
+    batch.file.save("probe.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
+    return {"report_artifact": artifact, "report_batch": batch}

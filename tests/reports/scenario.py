@@ -69,7 +69,9 @@ def scored_cycle(cast: Any, n: int, *, quarter: int = 3) -> tuple[Cycle, dict[st
     return cycle, assessments
 
 
-def open_rectification(cast: Any, assessment: Assessment, title: str = "党建台账不完整") -> Rectification:
+def open_rectification(
+    cast: Any, assessment: Assessment, title: str = "党建台账不完整"
+) -> Rectification:
     return Rectification.objects.create(
         tenant=cast.tenant_a, street=assessment.street, community=assessment.community,
         assessment=assessment, title=title, owner=cast.secretary, deadline=dt.date(2026, 12, 31),
