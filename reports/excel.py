@@ -35,12 +35,8 @@ HEADER_FILL = PatternFill("solid", fgColor="1F3B57")
 
 
 def _sheet(workbook: Workbook, title: str, headers: Sequence[str]) -> Worksheet:
-    sheet = (
-        workbook.active
-        if workbook.active.max_row == 1 and not workbook.active["A1"].value
-        else workbook.create_sheet()
-    )  # type: ignore[union-attr]
-    assert sheet is not None
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = title
     sheet.append(list(headers))
     for n, _header in enumerate(headers, start=1):

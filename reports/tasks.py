@@ -4,6 +4,7 @@ cannot hold a worker (the soft limit lets a batch record its failure before the 
 from __future__ import annotations
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Cycle
@@ -35,4 +36,5 @@ def build_batch(tenant_id: int, batch_id: int) -> None:
     try:
         services.batch_run(batch_id=batch_id)
     except SoftTimeLimitExceeded:
-        services.batch_fail(batch_id=batch_id, message=_("The batch ran out of time."))
+        with translation.override(services.REPORT_LANGUAGE):
+            services.batch_fail(batch_id=batch_id, message=_("The batch ran out of time."))

@@ -34,10 +34,13 @@ def document(code: str, n: int) -> dict[str, Any]:
     return doc
 
 
-def scored_cycle(cast: Any, n: int, *, quarter: int = 3) -> tuple[Cycle, dict[str, Assessment]]:
+def scored_cycle(
+    cast: Any, n: int, *, quarter: int = 3, admin: Any = None
+) -> tuple[Cycle, dict[str, Assessment]]:
     """A published n-indicator scheme, a quarter opened over tenant A's communities, every
     assessment scored by all three groups (values differ per community), results stored."""
-    actor = actor_for_user(cast.admin)
+    admin = admin or cast.admin
+    actor = actor_for_user(admin)
     draft = scheme_services.scheme_create_from_document(
         actor=actor, document=document(f"r{n}q{quarter}", n)
     )
@@ -58,10 +61,10 @@ def scored_cycle(cast: Any, n: int, *, quarter: int = 3) -> tuple[Cycle, dict[st
     for offset, assessment in enumerate(assessments.values()):
         for k, indicator in enumerate(indicators):
             for group in groups:
-                rater = cast.expert if group.code == "zhuanjia" else None
+                rater = cast.expert if group.code == "zhuanjia" and admin == cast.admin else None
                 value = D(95 - 7 * offset - (k % 4) * 3)
                 entries.append(
-                    ScoreEntry(tenant=cast.tenant_a, assessment=assessment, indicator=indicator,
+                    ScoreEntry(tenant_id=admin.tenant_id, assessment=assessment, indicator=indicator,
                                rater_group=group, rater=rater, value=value)
                 )  # fmt: skip
     ScoreEntry.objects.bulk_create(entries)
