@@ -8,6 +8,7 @@ place each is read, and the PDFs say "none recorded".
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter
@@ -15,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
-from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from assessments.models import (
     AdjustmentRecord,
@@ -26,12 +27,18 @@ from assessments.models import (
     ScoreEntry,
     VetoRecord,
 )
-from assessments.selectors import assessment_list_for_actor, result_trend_for_actor
+from assessments.selectors import (
+    assessment_list_for_actor,
+    result_trend_for_actor,
+    subject_inputs,
+)
 from assessments.services import compute_result
-from assessments.views.scorecard import _indicator_rows, _labels
+from assessments.services.results import _special_choices, _with_adjustments
+from assessments.views.scorecard import _indicator_rows
 from indicators import engine
-from indicators.models import Indicator
+from indicators.models import Category, Indicator, RaterGroup, Scheme
 from indicators.presentation import GRADE_LABELS
+from indicators.selectors import scheme_spec
 from organizations.models import OrgUnit
 from organizations.selectors import get_scoped_or_404, unit_list_for_actor
 from organizations.tenancy import Actor
@@ -130,7 +137,6 @@ def scorecard_fingerprint(assessment: Assessment) -> str:
     trend = result_trend_for_actor(actor=_whole_tenant(assessment.tenant_id), assessment=assessment)
     inputs = {
         "version": REPORT_VERSION,
-        "language": translation.get_language(),
         "assessment": [assessment.pk, assessment.state, assessment.scheme_id],
         "entries": [entries["n"], str(entries["changed"]), entries["version"]],
         "results": [
@@ -178,14 +184,55 @@ def _cycle_label(cycle: Cycle) -> str:
     return f"{cycle.year}Q{cycle.quarter}" if cycle.quarter else str(cycle.year)
 
 
+def _group_text(groups: list[dict[str, Any]]) -> str:
+    """One line per indicator for its rater groups: built here, not in the template, since a
+    60-indicator table would otherwise translate 180 plural phrases one tag at a time."""
+    missing = gettext("missing")
+    parts = []
+    for g in groups:
+        if g["share"] is None:
+            parts.append(f"{g['name']} {g['weight']:.0f}%：{missing}")
+        else:
+            raters = ngettext("%(n)s rater", "%(n)s raters", g["raters"]) % {"n": g["raters"]}
+            parts.append(f"{g['name']} {g['weight']:.0f}%：{g['points']}（{raters}）")
+    return "；".join(parts)
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_published(
+    scheme_id: int, published_at: str, picks: frozenset[str] | None
+) -> engine.CompiledScheme:
+    """A published scheme version never changes, so a batch of scorecards (or a worker's
+    next job) compiles it once; the key holds the special-indicator picks too."""
+    scheme = Scheme.objects.get(pk=scheme_id)
+    return engine.compile_scheme(scheme_spec(scheme=scheme, special_codes=picks))
+
+
+def scorecard_result(assessment: Assessment) -> engine.Result:
+    """The assessment's result as ``compute_result`` gives it (no explanation tree: the
+    scorecard prints figures), with a published scheme compiled once per process."""
+    scheme = assessment.scheme
+    if scheme.state != Scheme.State.PUBLISHED or scheme.published_at is None:
+        return compute_result(assessment, explain=False)
+    picks = _special_choices(scheme.pk, [assessment.community_id]).get(assessment.community_id)
+    compiled = _compiled_published(scheme.pk, scheme.published_at.isoformat(), picks)
+    subject = _with_adjustments(subject_inputs([assessment]), [assessment])[0]
+    return engine.score(compiled, subject, explain=False)
+
+
 def scorecard_context(assessment: Assessment) -> dict[str, Any]:
     """Everything the PDF scorecard shows; the same for every reader of the assessment."""
-    computed = compute_result(assessment)
-    labels = _labels(computed.explanation)
-    indicators = {i.code: i for i in Indicator.objects.filter(scheme_id=assessment.scheme_id)}
-    categories, radar = _category_rows(computed, labels["category"])
+    computed = scorecard_result(assessment)
+    scheme_id = assessment.scheme_id
+    indicators = {i.code: i for i in Indicator.objects.filter(scheme_id=scheme_id)}
+    group_names = dict(RaterGroup.objects.filter(scheme_id=scheme_id).values_list("code", "name"))
+    category_names = dict(Category.objects.filter(scheme_id=scheme_id).values_list("code", "name"))
+    categories, radar = _category_rows(computed, category_names)
     trend = result_trend_for_actor(actor=_whole_tenant(assessment.tenant_id), assessment=assessment)
     stored = next((r for r in trend if r.assessment_id == assessment.pk), None)
+    rows = _indicator_rows(computed, indicators, group_names)
+    for row in rows:
+        row["group_text"] = _group_text(row["groups"])
     return {
         "assessment": assessment,
         "cycle": assessment.cycle,
@@ -200,7 +247,7 @@ def scorecard_context(assessment: Assessment) -> dict[str, Any]:
         "trend_svg": charts.trend(
             [_cycle_label(r.assessment.cycle) for r in trend], [r.total for r in trend]
         ),
-        "indicator_rows": _indicator_rows(computed, indicators, labels["group"]),
+        "indicator_rows": rows,
         "bonus_total": engine.to_cents(computed.bonus_total),
         "deduction_total": engine.to_cents(computed.deduction_total),
         "adjustments": list(
@@ -223,7 +270,6 @@ def summary_fingerprint(cycle: Cycle, street: OrgUnit | None) -> str:
     return _hash(
         {
             "version": REPORT_VERSION,
-            "language": translation.get_language(),
             "cycle": [cycle.pk, cycle.name],
             "street": street.pk if street else None,
             "results": [list(row) for row in rows],

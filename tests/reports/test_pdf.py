@@ -88,7 +88,7 @@ def test_scorecard_is_cached_until_an_input_changes(cast, as_tenant, sixty) -> N
 
 
 def test_summaries_list_ranking_grades_and_warnings(cast, as_tenant, sixty) -> None:
-    cycle, assessments = sixty
+    cycle, _assessments = sixty
     with as_tenant(cast.tenant_a):
         tenant = services.summary_build(cycle=cycle, street=None)
         street = services.summary_build(cycle=cycle, street=cast.street_a2)
