@@ -34,7 +34,6 @@ from assessments.selectors import (
 )
 from assessments.services import compute_result
 from assessments.services.results import _special_choices, _with_adjustments
-from assessments.views.scorecard import _indicator_rows
 from indicators import engine
 from indicators.models import Category, Indicator, RaterGroup, Scheme
 from indicators.presentation import GRADE_LABELS
@@ -59,7 +58,8 @@ def report_assessment_for_actor(*, actor: Actor | None, pk: int) -> Assessment:
 
 
 def report_cycle_for_actor(*, actor: Actor | None, pk: int) -> Cycle:
-    return get_scoped_or_404(Cycle.objects.for_actor(actor).select_related("scheme"), pk=pk)
+    cycle: Cycle = get_scoped_or_404(Cycle.objects.for_actor(actor).select_related("scheme"), pk=pk)
+    return cycle
 
 
 def report_street_for_actor(*, actor: Actor | None, pk: int) -> OrgUnit:
@@ -168,7 +168,7 @@ def _hash(inputs: dict[str, Any]) -> str:
 def _category_rows(
     computed: engine.Result, names: dict[str, str]
 ) -> tuple[list[dict[str, Any]], str]:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": names.get(c.code, c.code),
             "weight": c.weight,
@@ -184,17 +184,17 @@ def _cycle_label(cycle: Cycle) -> str:
     return f"{cycle.year}Q{cycle.quarter}" if cycle.quarter else str(cycle.year)
 
 
-def _group_text(groups: list[dict[str, Any]]) -> str:
+def _group_text(groups: tuple[engine.GroupResult, ...], names: dict[str, str]) -> str:
     """One line per indicator for its rater groups: built here, not in the template, since a
     60-indicator table would otherwise translate 180 plural phrases one tag at a time."""
-    missing = gettext("missing")
     parts = []
     for g in groups:
-        if g["share"] is None:
-            parts.append(f"{g['name']} {g['weight']:.0f}%：{missing}")
+        label = f"{names.get(g.group_code, g.group_code)} {g.weight * 100:.0f}%"
+        if g.share is None:
+            parts.append(f"{label}：{gettext('missing')}")
         else:
-            raters = ngettext("%(n)s rater", "%(n)s raters", g["raters"]) % {"n": g["raters"]}
-            parts.append(f"{g['name']} {g['weight']:.0f}%：{g['points']}（{raters}）")
+            raters = ngettext("%(n)s rater", "%(n)s raters", g.raters) % {"n": g.raters}
+            parts.append(f"{label}：{engine.to_cents(g.points)}（{raters}）")
     return "；".join(parts)
 
 
@@ -230,9 +230,16 @@ def scorecard_context(assessment: Assessment) -> dict[str, Any]:
     categories, radar = _category_rows(computed, category_names)
     trend = result_trend_for_actor(actor=_whole_tenant(assessment.tenant_id), assessment=assessment)
     stored = next((r for r in trend if r.assessment_id == assessment.pk), None)
-    rows = _indicator_rows(computed, indicators, group_names)
-    for row in rows:
-        row["group_text"] = _group_text(row["groups"])
+    rows = [
+        {
+            "name": indicators[row.code].name if row.code in indicators else row.code,
+            "max_points": row.max_points,
+            "points": engine.to_cents(row.points),
+            "total_points": engine.to_cents(row.total_points),
+            "group_text": _group_text(row.groups, group_names),
+        }
+        for row in computed.indicators
+    ]
     return {
         "assessment": assessment,
         "cycle": assessment.cycle,
@@ -283,7 +290,7 @@ def summary_context(cycle: Cycle, street: OrgUnit | None) -> dict[str, Any]:
     tiers, warnings by colour and charts for one cycle."""
     results = list(cycle_results(cycle, street))
     grades = Counter(r.grade for r in results)
-    grade_rows = [
+    grade_rows: list[dict[str, Any]] = [
         {"label": label, "count": grades.get(str(grade), 0)}
         for grade, label in GRADE_LABELS.items()
     ]
@@ -293,8 +300,12 @@ def summary_context(cycle: Cycle, street: OrgUnit | None) -> dict[str, Any]:
     by_street: dict[str, list[Decimal]] = {}
     for r in results:
         by_street.setdefault(r.street.name, []).append(r.total)
-    street_rows = [
-        {"name": name, "count": len(totals), "average": engine.to_cents(sum(totals) / len(totals))}
+    street_rows: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "count": len(totals),
+            "average": engine.to_cents(sum(totals, Decimal(0)) / len(totals)),
+        }
         for name, totals in by_street.items()
     ]
     top = results[:30]

@@ -174,7 +174,7 @@ def batch_start(*, actor: Actor, cycle: Cycle, street: OrgUnit | None) -> Report
     total = assessments.count()
     if not total:
         raise ValidationError({"cycle": _("This cycle has no assessments to report on.")})
-    batch = ReportBatch.objects.create(
+    batch: ReportBatch = ReportBatch.objects.create(
         tenant_id=actor.tenant_id, cycle=cycle, street=street, total=total,
         requested_by=User.objects.get(pk=actor.user_id),
     )  # fmt: skip
@@ -187,7 +187,7 @@ def batch_start(*, actor: Actor, cycle: Cycle, street: OrgUnit | None) -> Report
 def batch_run(*, batch_id: int) -> ReportBatch:
     """Build every scorecard of the batch into one ZIP. A report that fails is recorded on
     the batch and left out; the others go on. Idempotent: a finished batch is left alone."""
-    batch = ReportBatch.objects.select_related("cycle", "street").get(pk=batch_id)
+    batch: ReportBatch = ReportBatch.objects.select_related("cycle", "street").get(pk=batch_id)
     if batch.finished:
         return batch
     batch.status, batch.done, batch.failures = ReportBatch.Status.RUNNING, 0, []

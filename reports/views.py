@@ -7,7 +7,8 @@ street's or secretary's report answers 404 exactly as a missing one.
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,12 +64,14 @@ def _street_param(request: HttpRequest, actor: Actor) -> OrgUnit | None:
     return None
 
 
-def _file(artifact: ReportArtifact | ReportBatch, filename: str) -> FileResponse:
+def _file(artifact: ReportArtifact | ReportBatch) -> HttpResponse:
     try:
         handle = artifact.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    filename = os.path.basename(artifact.file.name or "")
+    # role_required types views as returning HttpResponse; a FileResponse streams instead.
+    return cast(HttpResponse, FileResponse(handle, as_attachment=True, filename=filename))
 
 
 def _serve_or_wait(
@@ -79,7 +82,7 @@ def _serve_or_wait(
     if artifact is not None:
         if polling:  # tell htmx to load the file itself
             return HttpResponse(headers={"HX-Redirect": request.path})
-        return _file(artifact, artifact.file.name.rsplit("/", 1)[-1])
+        return _file(artifact)
     template = "reports/_waiting.html" if polling else "reports/waiting.html"
     return render(request, template, {"title": title}, status=202 if polling else 200)
 
@@ -197,11 +200,11 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def batch_download(request: HttpRequest, pk: int) -> FileResponse:
+def batch_download(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.report_batch_for_actor(actor=_actor(request), pk=pk)
     if not batch.file:
         raise Http404
-    return _file(batch, batch.file.name.rsplit("/", 1)[-1])
+    return _file(batch)
 
 
 urlpatterns = [
