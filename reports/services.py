@@ -115,16 +115,19 @@ def summary_build(*, cycle: Cycle, street: OrgUnit | None) -> ReportArtifact:
     )  # fmt: skip
 
 
+def _first_request(tenant_id: int, key: str, fingerprint: str) -> bool:
+    """True once per report and inputs for a while: the waiting page asks every two seconds,
+    and each ask must not queue another build of the same file."""
+    return cache.add(f"reports:building:{tenant_id}:{key}:{fingerprint}", 1, timeout=120)
+
+
 def scorecard_request(*, assessment: Assessment) -> ReportArtifact | None:
     """The scorecard if a fresh one is cached; otherwise None, and a job builds it."""
     from reports import tasks
 
-    cached = fresh_artifact(
-        scorecard_key(assessment),
-        assessment.tenant_id,
-        selectors.scorecard_fingerprint(assessment),
-    )
-    if cached is None:
+    key, fingerprint = scorecard_key(assessment), selectors.scorecard_fingerprint(assessment)
+    cached = fresh_artifact(key, assessment.tenant_id, fingerprint)
+    if cached is None and _first_request(assessment.tenant_id, key, fingerprint):
         tasks.build_scorecard.delay_on_commit(assessment.tenant_id, assessment.pk)
     return cached
 
@@ -132,13 +135,11 @@ def scorecard_request(*, assessment: Assessment) -> ReportArtifact | None:
 def summary_request(*, cycle: Cycle, street: OrgUnit | None) -> ReportArtifact | None:
     from reports import tasks
 
-    cached = fresh_artifact(
-        summary_key(cycle, street), cycle.tenant_id, selectors.summary_fingerprint(cycle, street)
-    )
-    if cached is None:
-        tasks.build_summary.delay_on_commit(
-            cycle.tenant_id, cycle.pk, street.pk if street else None
-        )
+    key, fingerprint = summary_key(cycle, street), selectors.summary_fingerprint(cycle, street)
+    cached = fresh_artifact(key, cycle.tenant_id, fingerprint)
+    if cached is None and _first_request(cycle.tenant_id, key, fingerprint):
+        street_id = street.pk if street else None
+        tasks.build_summary.delay_on_commit(cycle.tenant_id, cycle.pk, street_id)
     return cached
 
 

@@ -283,3 +283,18 @@ def test_excel_ranking_and_scores_have_chinese_headers(cast, quarter) -> None:
     assert assessor.get(f"{url}?street={cast.street_a2.pk}").status_code == 404
     assert assessor.get(f"{url}?street=abc").status_code == 404
     assert admin.get(reverse("reports:excel", args=[cycle.pk, "nonsense"])).status_code == 404
+
+
+def test_waiting_page_queues_one_build_however_often_it_asks(
+    cast, quarter, django_capture_on_commit_callbacks
+) -> None:
+    url = reverse("reports:scorecard", args=[quarter["a"]["a11"].pk])
+    client = _client(cast, "secretary")
+    with django_capture_on_commit_callbacks() as queued:
+        first = client.get(url)
+        polled = client.get(url, HTTP_HX_REQUEST="true")
+        client.get(url, HTTP_HX_REQUEST="true")
+    assert len(queued) == 1
+    assert first.status_code == 200 and b"<html" in first.content
+    assert polled.status_code == 202 and b'hx-trigger="every 2s"' in polled.content
+    assert b"<html" not in polled.content
