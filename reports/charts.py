@@ -60,8 +60,8 @@ def trend(
         return ""
     left, bottom, top = 30, height - 24, 10
     span = bottom - top
-    step = (width - left - 20) / max(len(totals) - 1, 1)
-    xs = [left + 10 + i * step for i in range(len(totals))]
+    step = (width - left - 50) / max(len(totals) - 1, 1)
+    xs = [left + 20 + i * step for i in range(len(totals))]
     ys = [bottom - min(float(t), 100.0) / 100 * span for t in totals]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" class="chart">'
