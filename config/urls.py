@@ -13,6 +13,7 @@ from interviews import api as talk_api
 from notifications import api as notification_api
 from organizations import views as org_views
 from organizations.api import views as org_api
+from reports import api as report_api
 from residents import api as resident_api
 from residents.views import public as resident_public
 
@@ -57,6 +58,8 @@ router.register("escalations", alert_api.EscalationViewSet, basename="escalation
 router.register("notifications", notification_api.NotificationViewSet, basename="notification")
 router.register("rating-campaigns", resident_api.CampaignViewSet, basename="rating-campaign")
 router.register("rating-suggestions", resident_api.SuggestionViewSet, basename="rating-suggestion")
+router.register("report-scorecards", report_api.ScorecardReportViewSet, basename="report-scorecard")
+router.register("report-batches", report_api.ReportBatchViewSet, basename="report-batch")
 
 api_urlpatterns = [
     # First: the busiest public endpoint should not be matched against every router pattern.
@@ -82,6 +85,7 @@ urlpatterns = [
     path("residents/", include("residents.urls")),
     # The residents' rating page: no login, short links for the QR codes.
     path("r/", include(resident_public.urlpatterns)),
+    path("reports/", include("reports.urls")),
     path("api/", include(api_urlpatterns)),
     path("admin/", admin.site.urls),
 ]

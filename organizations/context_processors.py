@@ -36,6 +36,7 @@ NAV: list[tuple[Any, str, str, frozenset[Role]]] = [
     (_("Indicator schemes"), "indicators:list", "list-check", frozenset(Role)),
     (_("Warnings"), "alerts:heat_map", "exclamation-triangle", frozenset(Role)),
     (_("Resident ratings"), "residents:list", "qr-code", frozenset(Role) - {Role.EXPERT}),
+    (_("Reports"), "reports:index", "file-earmark-pdf", frozenset(Role)),
     (_("Users and roles"), "organizations:users", "people", frozenset({Role.TENANT_ADMIN})),
 ]
 

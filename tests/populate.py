@@ -56,6 +56,7 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         workflow |= _talk_rows(tenant_id, assessment, workflow["rectification"], rater)
         workflow |= alert_rows(tenant_id, assessment, workflow["rectification"], admin, secretary)
         residents = _resident_rows(tenant_id, cycle, community)
+        reports = _report_rows(tenant_id, assessment, admin)
     return {
         **residents,
         "scheme": scheme,
@@ -64,6 +65,7 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
         "entry": entry,
         "choice": choice,
         **workflow,
+        **reports,
     }
 
 
@@ -195,3 +197,21 @@ def _resident_rows(tenant_id: int, cycle: Any, community: OrgUnit) -> dict[str, 
             quarter=3, count=4,
         ),
     }  # fmt: skip
+
+
+def _report_rows(tenant_id: int, assessment: Any, admin: User) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from reports.models import ReportArtifact, ReportBatch
+
+    artifact = ReportArtifact(
+        tenant_id=tenant_id, kind="scorecard", key=f"probe:{assessment.pk}", cycle=assessment.cycle,
+        assessment=assessment, street=assessment.street, fingerprint="probe",
+    )  # fmt: skip
+    artifact.file.save("probe.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    batch = ReportBatch(
+        tenant_id=tenant_id, cycle=assessment.cycle, street=assessment.street, requested_by=admin,
+        status=ReportBatch.Status.DONE, total=1, done=1,
+    )  # fmt: skip
+    batch.file.save("probe.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
+    return {"report_artifact": artifact, "report_batch": batch}

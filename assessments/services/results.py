@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
@@ -17,6 +18,7 @@ from assessments.selectors import (
     subject_inputs_for_totals,
 )
 from indicators import engine
+from indicators.models import Scheme
 from indicators.selectors import scheme_spec
 
 
@@ -45,11 +47,24 @@ def _with_adjustments(
     ]
 
 
-def _compiled(assessment: Assessment) -> engine.CompiledScheme:
+def _compiled(assessment: Assessment, *, cached: bool = False) -> engine.CompiledScheme:
     chosen = approved_special_codes(
         scheme_id=assessment.scheme_id, community_ids=[assessment.community_id]
     ).get(assessment.community_id)
-    return engine.compile_scheme(scheme_spec(scheme=assessment.scheme, special_codes=chosen))
+    scheme = assessment.scheme
+    if cached and scheme.state == Scheme.State.PUBLISHED and scheme.published_at is not None:
+        return _compiled_published(scheme.pk, scheme.published_at.isoformat(), chosen)
+    return engine.compile_scheme(scheme_spec(scheme=scheme, special_codes=chosen))
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_published(
+    scheme_id: int, published_at: str, picks: frozenset[str] | None
+) -> engine.CompiledScheme:
+    """A published scheme version never changes, so a batch of reports (or a worker's next
+    job) compiles it once; the key holds the special-indicator picks too."""
+    scheme = Scheme.objects.get(pk=scheme_id)
+    return engine.compile_scheme(scheme_spec(scheme=scheme, special_codes=picks))
 
 
 def _folded(
@@ -66,10 +81,15 @@ def _folded(
     }
 
 
-def compute_result(assessment: Assessment, *, explain: bool = True) -> engine.Result:
-    """One assessment's result with its explanation (for the scorecard and publishing)."""
+def compute_result(
+    assessment: Assessment, *, explain: bool = True, cached_scheme: bool = False
+) -> engine.Result:
+    """One assessment's result with its explanation (for the scorecard and publishing).
+
+    ``cached_scheme``: reuse this process's compilation of a published scheme version (for
+    reports built in bulk)."""
     subject = _with_adjustments(subject_inputs([assessment]), [assessment])[0]
-    compiled = _compiled(assessment)
+    compiled = _compiled(assessment, cached=cached_scheme)
     result = engine.score(compiled, subject, explain=explain)
     return _folded(assessment.cycle, compiled, {assessment: result})[assessment]
 

@@ -205,6 +205,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # PDF rendering logs every step and every font table at INFO.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools")
+    },
 }
 
 AUTHENTICATION_BACKENDS = ["organizations.auth.LockoutModelBackend"]
