@@ -154,6 +154,8 @@ SPECTACULAR_SETTINGS = {
         "AdjustmentKindEnum": "indicators.models.AdjustmentItem.Kind",
         "CareerStageEnum": "organizations.models.CareerStage",
         "TalkKindEnum": "interviews.models.Talk.Kind",
+        "AssessmentStateEnum": "assessments.models.Assessment.State",
+        "SchemeStateEnum": "indicators.models.Scheme.State",
     },
 }
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -87,6 +89,7 @@ class ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return context
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """A foreign key in a request body, limited to what the acting user may see.
 
