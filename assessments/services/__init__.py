@@ -14,7 +14,6 @@ from assessments.services.rectifications import (
     rectification_raise,
     rectification_review,
     rectifications_carry_into,
-    rectifications_carry_over,
 )
 from assessments.services.results import compute_result, recompute_cycle, what_if_result
 from assessments.services.scoring import (
@@ -41,7 +40,6 @@ __all__ = [
     "rectification_raise",
     "rectification_review",
     "rectifications_carry_into",
-    "rectifications_carry_over",
     "self_evaluation_submit",
     "veto_decide",
     "veto_propose",

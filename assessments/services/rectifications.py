@@ -97,25 +97,6 @@ def rectification_review(
     return item
 
 
-@transaction.atomic
-def rectifications_carry_over(
-    *, actor: Actor, from_assessments: list[Assessment], to_assessments: list[Assessment]
-) -> int:
-    """Open rectifications of a cycle follow their community into the next cycle's assessment."""
-    target = {a.community_id: a for a in to_assessments}
-    moved = 0
-    for item in Rectification.objects.filter(
-        assessment__in=from_assessments, status__in=[Status.OPEN, Status.DONE]
-    ):
-        next_assessment = target.get(item.community_id)
-        if next_assessment is None:
-            continue
-        item.assessment = next_assessment
-        item.save(update_fields=["assessment"])
-        moved += 1
-    return moved
-
-
 def rectifications_carry_check(*, actor: Actor, from_cycle: Cycle, to_cycle: Cycle) -> None:
     """Refuse a carry the actor may not make, or into a cycle that is not a later one."""
     if not actor.has_role(Role.TENANT_ADMIN, Role.STREET_ASSESSOR):
