@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from alerts import engine
@@ -209,36 +210,47 @@ def periods_for_actor(*, actor: Actor | None) -> list[str]:
     )
 
 
+HEAT_MAP_STREETS_PER_PAGE = 10
+
+
 def heat_map(
     *,
     actor: Actor | None,
     period: str | None = None,
     rule: str | None = None,
     street_id: int | None = None,
-) -> list[dict[str, Any]]:
-    """The actor's communities grouped by street, each with its worst open warning and
-    counts per level. Two queries whatever the number of communities."""
+    page: str | int | None = None,
+) -> tuple[Page[OrgUnit], list[dict[str, Any]]]:
+    """One page of the actor's streets (ten at a time: a city has more than a hundred), each
+    with its communities and their worst open warning and counts per level. Four queries
+    whatever the number of streets and communities."""
     units = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
-    alerts = Alert.objects.for_actor(actor).exclude(status=Alert.Status.RESOLVED)
     if street_id is not None:
-        units, alerts = units.filter(parent_id=street_id), alerts.filter(street_id=street_id)
+        units = units.filter(parent_id=street_id)
+    # The streets of the visible communities (a secretary sees their community, not its street).
+    streets = OrgUnit.objects.filter(
+        tenant_id=actor.tenant_id if actor else None, pk__in=units.values("parent_id")
+    ).order_by("name", "pk")
+    shown = Paginator(streets, HEAT_MAP_STREETS_PER_PAGE).get_page(page)
+    by_street: dict[int, dict[str, Any]] = {
+        street.pk: {"street": street, "cells": []} for street in shown.object_list
+    }
+    alerts = Alert.objects.for_actor(actor).filter(street_id__in=list(by_street))
+    alerts = alerts.exclude(status=Alert.Status.RESOLVED)
     if period:
         alerts = alerts.filter(period=period)
     if rule:
         alerts = alerts.filter(rule=rule)
-    communities = list(units.select_related("parent").order_by("parent__name", "name"))
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for community, level, n in alerts.values_list("community_id", "level").annotate(n=Count("pk")):
         counts[community][level] = n
-    streets: dict[int, dict[str, Any]] = {}
-    for unit in communities:
-        street = streets.setdefault(unit.parent_id or 0, {"street": unit.parent, "cells": []})
+    for unit in units.filter(parent_id__in=list(by_street)).order_by("name", "pk"):
         levels = counts.get(unit.pk, {})
         worst = engine.worst_level(levels)
-        street["cells"].append(
+        by_street[unit.parent_id or 0]["cells"].append(
             {"community": unit, "worst": worst.value if worst else "", "counts": levels}
         )
-    return list(streets.values())
+    return shown, list(by_street.values())
 
 
 def dashboard(*, actor: Actor | None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import services
-from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
+from assessments.models import Assessment, Cycle, Result, ScoreEntry, VetoRecord
 from assessments.selectors import assessment_list_for_actor, indicators_for_assessment
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
@@ -106,7 +106,9 @@ def _first_error(form: forms.Form) -> str:
 
 
 def _assessment_rows(actor: Actor, filters: ListFilterForm) -> QuerySet[Assessment]:
-    rows = assessment_list_for_actor(actor=actor).annotate(total=F("result__total"))
+    # A subquery, not a join: the paginator's count then reads the assessments alone.
+    totals = Result.objects.filter(assessment=OuterRef("pk")).values("total")[:1]
+    rows = assessment_list_for_actor(actor=actor).annotate(total=Subquery(totals))
     data = filters.cleaned_data if filters.is_valid() else {}
     if data.get("q"):
         rows = rows.filter(community__name__icontains=data["q"])
@@ -114,7 +116,9 @@ def _assessment_rows(actor: Actor, filters: ListFilterForm) -> QuerySet[Assessme
         rows = rows.filter(cycle_id=data["cycle"])
     if data.get("state"):
         rows = rows.filter(state=data["state"])
-    return rows.order_by("-cycle_id", "community__name", "pk")
+    # Street by street in each cycle, the order of the index "assessment_list_order": a page
+    # of a city's 15,000 assessments is read from the index, not sorted from all of them.
+    return rows.order_by("-cycle_id", "street_id", "community_id", "pk")
 
 
 @role_required(*Role)

@@ -214,7 +214,7 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
     """Everything the scorecard shows, in a number of queries that does not grow with the
     number of indicators."""
     actor = _actor(request)
-    computed = services.compute_result(assessment)
+    computed = services.compute_result(assessment, cached_scheme=True)
     data = result_to_dict(computed)
     if data["explanation"] and not may_see_entries(actor, assessment):
         data["explanation"] = _without_entries(data["explanation"])
