@@ -13,7 +13,23 @@ from itertools import groupby
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, BooleanField, Case, F, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from assessments.models import (
@@ -28,6 +44,7 @@ from assessments.models import (
 )
 from indicators import engine
 from indicators.models import Indicator, RaterGroup, SpecialIndicatorChoice
+from indicators.selectors import SchemeParts, scheme_parts
 from organizations.models import User
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor
@@ -391,17 +408,17 @@ def indicator_applies(
     )
 
 
-def indicators_for_assessment(assessment: Assessment) -> list[Indicator]:
+def indicators_for_assessment(
+    assessment: Assessment, *, parts: SchemeParts | None = None
+) -> list[Indicator]:
     """The indicators this assessment is scored on, in scheme order, with their category and
-    rater groups: two queries plus one for the community's special picks."""
+    rater groups: the community's special picks and the scheme's state (the indicators of a
+    published version are read once per process, see ``scheme_parts``; give ``parts`` when
+    the caller has them)."""
     chosen = approved_special_codes(
         scheme_id=assessment.scheme_id, community_ids=[assessment.community_id]
     ).get(assessment.community_id, frozenset())
-    indicators = (
-        Indicator.objects.filter(scheme_id=assessment.scheme_id)
-        .select_related("category")
-        .prefetch_related("rater_groups")
-    )
+    indicators = (parts or scheme_parts(scheme_id=assessment.scheme_id)).indicators
     return [
         i
         for i in indicators
@@ -427,6 +444,44 @@ def appeals_with_reviews(assessment: Assessment) -> list[Appeal]:
     return list(
         assessment.appeals.select_related("indicator").prefetch_related(reviews).order_by("pk")
     )
+
+
+def _aggregate(rows: QuerySet[Any], expression: Any) -> Subquery:
+    """One aggregate over ``rows`` as a scalar subquery (no grouping)."""
+    one = rows.order_by().annotate(_all=Value(1, output_field=IntegerField())).values("_all")
+    return Subquery(one.annotate(value=expression).values("value")[:1])
+
+
+def scorecard_inputs(assessment: Assessment) -> tuple[Any, ...]:
+    """A summary of everything the scorecard computes its result and explanation from, in
+    one query: the entries (count, last change, versions: every change bumps one), bonuses,
+    deductions and vetoes, the self-evaluation, the community's special indicators, and the
+    secretary's stored results (an annual result folds in the quarters'). Any change to
+    them changes the summary, so a scorecard cached under it is never stale."""
+    from assessments.models import AdjustmentRecord, SelfEvaluation, VetoRecord
+
+    own = {"assessment": OuterRef("pk")}
+    entries = ScoreEntry.objects.filter(**own)
+    adjustments = AdjustmentRecord.objects.filter(**own)
+    vetoes = VetoRecord.objects.filter(**own)
+    picks = SpecialIndicatorChoice.objects.filter(
+        scheme_id=OuterRef("scheme_id"), community_id=OuterRef("community_id")
+    )
+    results = Result.objects.filter(assessment__secretary_id=OuterRef("secretary_id"))
+    row = Assessment.objects.filter(pk=assessment.pk).values_list(
+        "state", "scheme_id",
+        _aggregate(entries, Count("pk")), _aggregate(entries, Max("updated_at")),
+        _aggregate(entries, Sum("version")),
+        _aggregate(adjustments, Count("pk")), _aggregate(adjustments, Max("pk")),
+        _aggregate(adjustments, Sum("occurrences")),
+        _aggregate(vetoes, Count("pk")), _aggregate(vetoes, Max("pk")),
+        _aggregate(vetoes, Count("pk", filter=Q(status="approved"))),
+        _aggregate(SelfEvaluation.objects.filter(**own), Max("submitted_at")),
+        _aggregate(picks, Count("pk", filter=Q(status="approved"))),
+        _aggregate(picks, Max("decided_at")),
+        _aggregate(results, Count("pk")), _aggregate(results, Max("computed_at")),
+    )  # fmt: skip
+    return tuple(row.get())
 
 
 def entry_means(assessment: Assessment) -> dict[int, Decimal]:

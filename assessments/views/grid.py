@@ -29,6 +29,7 @@ from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
 from assessments.views.scorecard import file_response, form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
+from indicators.selectors import SchemeParts, scheme_parts
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
@@ -142,12 +143,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 # The grid ---------------------------------------------------------------------------------
 
 
-def _rateable_groups(actor: Actor, assessment: Assessment) -> list[RaterGroup]:
+def _rateable_groups(actor: Actor, assessment: Assessment, parts: SchemeParts) -> list[RaterGroup]:
     """The scheme's rater groups this actor may score for this assessment, by the rule
     ``entry_save`` applies."""
     kinds = rateable_kinds(actor, assessment)
-    groups = RaterGroup.objects.filter(scheme_id=assessment.scheme_id).order_by("order", "pk")
-    return [g for g in groups if g.kind in kinds]
+    return [g for g in parts.rater_groups if g.kind in kinds]
 
 
 def _plain(value: Decimal) -> str:
@@ -170,11 +170,12 @@ def _hint(indicator: Indicator) -> str:
 
 
 def _grid_rows(
-    actor: Actor, assessment: Assessment, groups: list[RaterGroup]
+    actor: Actor, assessment: Assessment, groups: list[RaterGroup], parts: SchemeParts
 ) -> tuple[list[dict[str, Any]], int]:
-    """One row per indicator with one cell per group; four queries in all."""
+    """One row per indicator with one cell per group; two queries (the special picks and
+    the entries) besides the scheme's parts."""
     group_ids = {g.pk for g in groups}
-    indicators = indicators_for_assessment(assessment)
+    indicators = indicators_for_assessment(assessment, parts=parts)
     collective = {g.pk for g in groups if g.kind in (Kind.ORGANISATION, Kind.OTHER)}
     entries = {
         (e.indicator_id, e.rater_group_id): e
@@ -223,8 +224,9 @@ def _grid_context(
     """The grid page; ``refused`` holds a bonus/deduction or veto form that was refused, so
     that its errors show next to its fields with what was typed."""
     actor = _actor(request)
-    groups = _rateable_groups(actor, assessment)
-    rows, missing = _grid_rows(actor, assessment, groups)
+    parts = scheme_parts(scheme_id=assessment.scheme_id)
+    groups = _rateable_groups(actor, assessment, parts)
+    rows, missing = _grid_rows(actor, assessment, groups, parts)
     is_assessor = is_street_assessor(actor, assessment.street_id)
     context = {
         "assessment": assessment,
@@ -238,9 +240,8 @@ def _grid_context(
         "veto_form": refused.get("veto_form") or VetoForm(),
     }
     if is_assessor:
-        scheme = assessment.scheme_id
-        context["adjustment_items"] = list(AdjustmentItem.objects.filter(scheme_id=scheme))
-        context["veto_items"] = list(VetoItem.objects.filter(scheme_id=scheme))
+        context["adjustment_items"] = parts.adjustment_items
+        context["veto_items"] = parts.veto_items
         context["vetoes"] = list(
             VetoRecord.objects.for_actor(actor)
             .filter(assessment=assessment)
