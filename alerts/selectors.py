@@ -224,12 +224,14 @@ def heat_map(
     """One page of the actor's streets (ten at a time: a city has more than a hundred), each
     with its communities and their worst open warning and counts per level. Four queries
     whatever the number of streets and communities."""
+    if actor is None:
+        return Paginator(OrgUnit.objects.none(), HEAT_MAP_STREETS_PER_PAGE).get_page(page), []
     units = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
     if street_id is not None:
         units = units.filter(parent_id=street_id)
     # The streets of the visible communities (a secretary sees their community, not its street).
     streets = OrgUnit.objects.filter(
-        tenant_id=actor.tenant_id if actor else None, pk__in=units.values("parent_id")
+        tenant_id=actor.tenant_id, pk__in=units.values("parent_id")
     ).order_by("name", "pk")
     shown = Paginator(streets, HEAT_MAP_STREETS_PER_PAGE).get_page(page)
     by_street: dict[int, dict[str, Any]] = {
