@@ -83,7 +83,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # tenant), so Django's own ATOMIC_REQUESTS stays off.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+if DATABASES["default"].get("ENGINE", "").endswith("postgresql"):
     # Under row-level security the planner spent 2-15 ms searching join orders for the six-
     # and seven-table queries of the assessment pages (select_related), ten times what
     # running them takes; limited to four it plans them in about 1 ms and picks the same
