@@ -54,17 +54,17 @@ def result(figures: dict[str, Any]) -> None:
     print("RESULT " + json.dumps(figures, ensure_ascii=False))
 
 
-def scale_tenant(communities: int) -> int:
+def scale_tenant(communities: int, *, per_street: int = 30, code: str = "") -> int:
     """The ``seed_scale`` tenant of ``communities`` communities in the bench database (built
     on first use, then analysed so the planner knows the tables' sizes); its id."""
     from django.core.management import call_command
 
     from organizations.models import Tenant
 
-    code = f"scale-{communities}"
+    code = code or f"scale-{communities}"
     found = Tenant.objects.filter(code=code).first()
     if found is None:
-        call_command("seed_scale", communities=communities, code=code)
+        call_command("seed_scale", communities=communities, code=code, per_street=per_street)
         found = Tenant.objects.get(code=code)
     return int(found.pk)
 

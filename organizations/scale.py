@@ -1,6 +1,6 @@
 """A city-sized data set for performance work (``manage.py seed_scale --communities N``).
 
-One tenant of N communities, 30 to a street, scored for a year on the field's default scheme
+One tenant of N communities, 30 to a street (``--per-street``), scored for a year on the field's default scheme
 (基础40/发展30/特色30 with 组织评价/群众评议/专家考评, five special indicators picked per
 community): four quarterly cycles with every score entry, results with ranks and pay tiers,
 a resident rating campaign per community and quarter with its household-card answers, a
@@ -84,6 +84,7 @@ def seed_scale(
     year: int = 2025,
     password: str = "",
     responses: int = 36,
+    per_street: int = PER_STREET,
     seed: int = 1,
     log: Log = lambda message: None,
 ) -> Seeded:
@@ -102,7 +103,8 @@ def seed_scale(
     with transaction.atomic():
         tenant = Tenant.objects.create(name=f"规模测试市（{communities}个社区）", code=code)
         with tenant_context(tenant.pk):
-            builder = _Builder(tenant, year, password, responses, random.Random(seed), log)  # noqa: S311 - test data
+            rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+            builder = _Builder(tenant, year, password, responses, per_street, rng, log)
             builder.build(communities)
     seeded = Seeded(tenant.pk, created=True, counts=builder.counts)
     seeded.seconds = time.perf_counter() - started
@@ -111,11 +113,22 @@ def seed_scale(
 
 class _Builder:
     def __init__(
-        self, tenant: Tenant, year: int, password: str, responses: int, rng: random.Random, log: Log
+        self,
+        tenant: Tenant,
+        year: int,
+        password: str,
+        responses: int,
+        per_street: int,
+        rng: random.Random,
+        log: Log,
     ) -> None:
-        self.tenant, self.year, self.responses, self.rng, self.log = (
-            tenant, year, responses, rng, log,
-        )  # fmt: skip
+        self.tenant, self.year, self.responses, self.per_street = (
+            tenant,
+            year,
+            responses,
+            per_street,
+        )
+        self.rng, self.log = rng, log
         # One hash for every seeded login: hashing thousands of passwords would take minutes.
         self.password = make_password(password) if password else "!"
         self.counts: Counter[str] = Counter()
@@ -158,7 +171,7 @@ class _Builder:
         self.district = OrgUnit.objects.create(
             tenant=tenant, kind=OrgUnit.Kind.DISTRICT, name="规模测试区", code=f"{code}-d"
         )
-        street_count = (communities + PER_STREET - 1) // PER_STREET
+        street_count = (communities + self.per_street - 1) // self.per_street
         self.streets = OrgUnit.objects.bulk_create(
             OrgUnit(tenant=tenant, kind=OrgUnit.Kind.STREET, name=f"{name}街道",
                     code=f"{code}-s{n:04d}", parent=self.district)
@@ -168,7 +181,7 @@ class _Builder:
         kinds = [t for t, _w in TYPES]
         self.communities = OrgUnit.objects.bulk_create(
             OrgUnit(tenant=tenant, kind=OrgUnit.Kind.COMMUNITY, name=f"{name}社区",
-                    code=f"{code}-c{n:05d}", parent=self.streets[n // PER_STREET],
+                    code=f"{code}-c{n:05d}", parent=self.streets[n // self.per_street],
                     community_type=self.rng.choices(kinds, weights)[0])
             for n, name in enumerate(_names(communities, offset=7))
         )  # fmt: skip
@@ -283,7 +296,7 @@ class _Builder:
 
     def panel(self, community_id: int) -> list[int]:
         """The experts (indices) who score a community: three of the pool, by street."""
-        street = self.index[community_id] // PER_STREET
+        street = self.index[community_id] // self.per_street
         return [
             (street * EXPERTS_PER_ASSESSMENT + k) % EXPERTS for k in range(EXPERTS_PER_ASSESSMENT)
         ]

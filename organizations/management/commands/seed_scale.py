@@ -34,14 +34,16 @@ class Command(BaseCommand):
             default=DEMO_PASSWORD,
             help="the password of every seeded login (default: the demo password)",
         )
+        parser.add_argument("--per-street", type=int, default=30, help="communities per street")
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["communities"] < 1:
-            raise CommandError("--communities must be at least 1.")
+        if options["communities"] < 1 or options["per_street"] < 1:
+            raise CommandError("--communities and --per-street must be at least 1.")
         seeded = seed_scale(
             communities=options["communities"], code=options["code"], year=options["year"],
             password=options["password"], responses=options["responses"], seed=options["seed"],
+            per_street=options["per_street"],
             log=lambda message: self.stdout.write(f"  {message}"),
         )  # fmt: skip
         if not seeded.created:
