@@ -229,10 +229,16 @@ def heat_map(
     units = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
     if street_id is not None:
         units = units.filter(parent_id=street_id)
-    # The streets of the visible communities (a secretary sees their community, not its street).
+    # Whole-tenant actors page through the tenant's streets; the others through the streets
+    # of their communities (a secretary sees their community, not its street). Either way
+    # read by index, never by reading every community of a city.
     streets = OrgUnit.objects.filter(
-        tenant_id=actor.tenant_id, pk__in=units.values("parent_id")
+        tenant_id=actor.tenant_id, kind=OrgUnit.Kind.STREET, is_active=True
     ).order_by("name", "pk")
+    if not actor.whole_tenant:
+        streets = streets.filter(pk__in=units.values("parent_id"))
+    elif street_id is not None:
+        streets = streets.filter(pk=street_id)
     shown = Paginator(streets, HEAT_MAP_STREETS_PER_PAGE).get_page(page)
     by_street: dict[int, dict[str, Any]] = {
         street.pk: {"street": street, "cells": []} for street in shown.object_list
