@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -213,6 +213,13 @@ def periods_for_actor(*, actor: Actor | None) -> list[str]:
 HEAT_MAP_STREETS_PER_PAGE = 10
 
 
+class HeatCommunity(NamedTuple):
+    """A community as a heat map cell shows it (a page holds hundreds: no model instances)."""
+
+    pk: int
+    name: str
+
+
 def heat_map(
     *,
     actor: Actor | None,
@@ -252,12 +259,14 @@ def heat_map(
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for community, level, n in alerts.values_list("community_id", "level").annotate(n=Count("pk")):
         counts[community][level] = n
-    for unit in units.filter(parent_id__in=list(by_street)).order_by("name", "pk"):
-        levels = counts.get(unit.pk, {})
+    cells = units.filter(parent_id__in=list(by_street)).order_by("name", "pk")
+    for pk, name, parent_id in cells.values_list("pk", "name", "parent_id"):
+        levels = counts.get(pk, {})
         worst = engine.worst_level(levels)
-        by_street[unit.parent_id or 0]["cells"].append(
-            {"community": unit, "worst": worst.value if worst else "", "counts": levels}
-        )
+        by_street[parent_id]["cells"].append(
+            {"community": HeatCommunity(pk, name), "worst": worst.value if worst else "",
+             "counts": levels}
+        )  # fmt: skip
     return shown, list(by_street.values())
 
 
