@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -54,6 +55,11 @@ def start_workers(count: int, media: str) -> list[subprocess.Popen[bytes]]:
         time.sleep(0.5)
     stop(workers)
     sys.exit("the Celery workers did not answer")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def stop(workers: list[subprocess.Popen[bytes]]) -> None:
@@ -116,14 +122,19 @@ def main() -> None:
     seconds: dict[int, float] = {}
     for count in (1, 2):
         workers = start_workers(count, media)
+        cpu_before = _children_cpu()
         try:
             seconds[count], batch = run_batch(tenant_id, street_code)
         finally:
             stop(workers)
+        # The workers' CPU time (with their pool processes): if two workers spend as much
+        # as one and still take as long, the machine had no second core to give them.
+        cpu = _children_cpu() - cpu_before
         failed = len(batch.failures) if batch.status == batch.Status.DONE else batch.total
         print(
             f"{count} worker{'s' if count > 1 else ''}: {batch.done} reports in "
-            f"{seconds[count]:.1f} s ({batch.status}, {failed} failed)"
+            f"{seconds[count]:.1f} s ({batch.status}, {failed} failed); the workers used "
+            f"{cpu:.1f} s of CPU, load average {os.getloadavg()[0]:.1f}"
         )
         if batch.status != batch.Status.DONE or batch.failures:
             sys.exit(f"the batch did not succeed: {batch.message or batch.failures[:3]}")
