@@ -181,7 +181,16 @@ class Response(TenantOwned):
         HIDDEN = "hidden", _("Hidden")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    # Every read of this busy table names the tenant (RLS adds it to each query) and the
+    # campaign, so the (tenant, campaign, …) index below serves them all; single-column
+    # indexes on either would only slow down each resident's submission.
+    tenant = models.ForeignKey(
+        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("tenant"), db_index=False,
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     submitted_on = models.DateField(_("submitted on"), default=timezone.localdate)
     suggestion = models.TextField(_("suggestion"), blank=True)
@@ -212,7 +221,16 @@ class Answer(TenantOwned):
     """One question's score (1-5) in one response; UUID key for the same reason."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    # Every read of this busy table names the tenant (RLS adds it to each query) and the
+    # campaign, so the (tenant, campaign, …) index below serves them all; single-column
+    # indexes on either would only slow down each resident's submission.
+    tenant = models.ForeignKey(
+        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("tenant"), db_index=False,
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.CharField(max_length=30)
     score = models.PositiveSmallIntegerField(

@@ -106,7 +106,8 @@ def rating_submit(
 
     Everything is validated before the write, and the write raises nothing of its own, so it
     needs no savepoint inside the request's transaction (two round trips fewer on the
-    busiest endpoint). What is stored cannot be joined back to the card: see models.py.
+    busiest endpoint). On PostgreSQL the write also sets the campaign's tenant for the rest
+    of the transaction. What is stored cannot be joined back to the card: see models.py.
     """
     if not campaign.is_open():
         raise ValidationError(_("This rating has closed. Thank you for your interest."))
@@ -147,48 +148,26 @@ def rating_submit(
     return response
 
 
-# The busiest write of the application in one round trip: claim the card, and only if the
-# claim succeeded insert the response and its answers. Columns not named keep no database
-# default, so every NOT NULL column is given here.
-_STORE_SQL = """
-    WITH claim AS (
-        INSERT INTO residents_usedcard (tenant_id, campaign_id, batch_id, number)
-        SELECT %(tenant)s, %(campaign)s, %(batch)s, %(number)s WHERE %(card)s
-        ON CONFLICT (batch_id, number) DO NOTHING
-        RETURNING 1
-    ), response AS (
-        INSERT INTO residents_response
-            (id, tenant_id, campaign_id, channel, submitted_on, suggestion, substantive,
-             screening, hidden_reason, reply)
-        SELECT %(id)s, %(tenant)s, %(campaign)s, %(channel)s, %(date)s, %(suggestion)s,
-               %(substantive)s, %(screening)s, '', ''
-        WHERE NOT %(card)s OR EXISTS (SELECT 1 FROM claim)
-        RETURNING id
-    )
-    INSERT INTO residents_answer (id, tenant_id, campaign_id, response_id, question, score, channel)
-    SELECT a.id, %(tenant)s, %(campaign)s, response.id, a.question, a.score, %(channel)s
-    FROM response, unnest(%(ids)s::uuid[], %(questions)s::varchar[], %(scores)s::smallint[])
-         AS a(id, question, score)
-    RETURNING 1
-"""
-
-
 def _store_in_one_statement(
     response: Response, card: CardToken | None, scores: dict[str, int]
 ) -> bool:
+    """One round trip: the function of migration 0003 claims the card and, only if the
+    claim succeeded, inserts the response and its answers. False when the card was used."""
     import uuid
 
-    params = {
-        "tenant": response.tenant_id, "campaign": response.campaign_id, "card": card is not None,
-        "batch": card.batch_id if card else None, "number": card.number if card else None,
-        "id": response.pk, "channel": response.channel, "date": response.submitted_on,
-        "suggestion": response.suggestion, "substantive": response.substantive,
-        "screening": response.screening, "ids": [str(uuid.uuid4()) for _ in scores],
-        "questions": list(scores), "scores": list(scores.values()),
-    }  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_STORE_SQL, params)
-        return cursor.fetchone() is not None
+        cursor.execute(
+            "SELECT residents_rating_store(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+            "%s::uuid[], %s::varchar[], %s::smallint[])",
+            [
+                response.tenant_id, response.campaign_id,
+                card.batch_id if card else None, card.number if card else None,
+                response.pk, response.channel, response.submitted_on, response.suggestion,
+                response.substantive, response.screening,
+                [str(uuid.uuid4()) for _ in scores], list(scores), list(scores.values()),
+            ],
+        )  # fmt: skip
+        return bool(cursor.fetchone()[0])
 
 
 def _claim_card(campaign: Campaign, card: CardToken) -> bool:

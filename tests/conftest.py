@@ -56,9 +56,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
+    from residents import public
+
+    # Rolled-back tests reuse primary keys, so no process-local copy may outlive a test.
+    public._campaigns.clear()
     cache.clear()
     yield
     cache.clear()
+    public._campaigns.clear()
 
 
 @pytest.fixture
