@@ -187,3 +187,20 @@ def cast(db: Any) -> Cast:
         secretary_b=secretary_b,
         secretary_record=record,
     )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The probe matrix's report (docs/security.md): routes, probes, leaks."""
+    import sys
+
+    module = sys.modules.get("tests.organizations.test_access_matrix")
+    figures: dict[str, dict[str, int]] = getattr(module, "FIGURES", {})
+    if not figures:
+        return
+    total = {key: sum(f[key] for f in figures.values()) for key in next(iter(figures.values()))}
+    routes = max(f["routes"] for f in figures.values())
+    terminalreporter.write_line(
+        f"probe matrix ({connection.vendor}): {routes} routes × {len(figures)} users, "
+        f"{total['probes']} probes, {total['leaks']} leaks, "
+        f"{total['refused_writes']} refused writes checked, {total['changed']} changed data"
+    )
