@@ -35,7 +35,7 @@ from assessments.selectors import (
 )
 from indicators import engine
 from indicators.models import Indicator
-from indicators.presentation import GRADE_LABELS, result_to_dict
+from indicators.presentation import grade_label, result_to_dict
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
@@ -269,7 +269,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
         rank, out_of = rank_among_stored(assessment, result)
         context |= {
             "result": result, "rank": rank, "out_of": out_of, "changed": len(form.values()),
-            "grade_label": GRADE_LABELS.get(result.grade) if result.grade else None,
+            "grade_label": grade_label(result.grade) or None,
         }  # fmt: skip
     return render(request, "assessments/_scorecard_what_if.html", context)
 

@@ -7,7 +7,9 @@ browser is downloaded. Without it the journeys skip with the reason, except in C
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,9 +77,192 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+# The page, or a box inside it (a table wrapper, a pre), that scrolls sideways: at 375 px a
+# table that has to be swiped is as bad as a page that does.
+_SIDEWAYS = """() => {
+  const out = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) out.push(`the page (${root.scrollWidth}px)`);
+  for (const el of document.body.querySelectorAll("*")) {
+    const x = getComputedStyle(el).overflowX;
+    if ((x === "auto" || x === "scroll") && el.scrollWidth > el.clientWidth + 1) {
+      const what = el.id ? `#${el.id}` : el.className ? `.${String(el.className).split(" ").join(".")}` : "";
+      out.push(`${el.tagName.toLowerCase()}${what} in ${el.closest("section[id]")?.id || "page"} (${el.scrollWidth}px)`);
+    }
+  }
+  return out;
+}"""
+
+
+def scrolling_sideways(page: Any) -> list[str]:
+    """What scrolls horizontally on the page: empty when nothing does."""
+    return list(page.evaluate(_SIDEWAYS))
+
+
 def no_horizontal_scroll(page: Any) -> bool:
-    return bool(
-        page.evaluate(
-            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        )
+    return not scrolling_sideways(page)
+
+
+# Visible form controls and buttons with no accessible name: no <label>, aria-label,
+# aria-labelledby or (for buttons) text. Radio buttons count when their label wraps them.
+_UNLABELLED = """() => {
+  const named = (el) => {
+    if (el.labels && [...el.labels].some((l) => l.innerText.trim())) return true;
+    if ((el.getAttribute("aria-label") || "").trim()) return true;
+    const by = el.getAttribute("aria-labelledby");
+    if (by && by.split(/\\s+/).some((id) => (document.getElementById(id)?.innerText || "").trim())) return true;
+    if (el.tagName === "BUTTON" || el.type === "submit" || el.type === "button") {
+      return Boolean((el.innerText || el.value || el.title || "").trim());
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.querySelectorAll("input, select, textarea, button")) {
+    if (el.type === "hidden" || el.closest("[hidden]")) continue;
+    if (el.hasAttribute("hidden") && el.type === "file") continue;
+    if (!named(el)) out.push(el.outerHTML.slice(0, 120));
+  }
+  return out;
+}"""
+
+
+def unlabelled_controls(page: Any) -> list[str]:
+    """Form controls and buttons on the page that a screen reader could not name."""
+    return list(page.evaluate(_UNLABELLED))
+
+
+# Deliberate Chinese in the English interface: the field's term after its English name,
+# as in "Vetoed (一票否决)", the heat map's Chinese title and the switch to Chinese.
+_GLOSS = re.compile(r"(?<=[A-Za-z0-9)]) ?[(（][^()（）]*[\u3400-\u9fff][^()（）]*[)）]")
+GLOSSES = ("社区治理热力图", "中文")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']{3,}")
+
+
+def untranslated(page: Any, lang: str, data: tuple[str, ...] = ()) -> list[str]:
+    """Text in the other language on the page (visible text, titles, placeholders, aria
+    labels): Chinese in the English interface, English words in the Chinese one. ``data``
+    names what users typed or configured (communities, people, indicators, notes), which
+    stays as it was entered."""
+    text = page.evaluate(
+        """() => [document.title, document.body.innerText,
+          ...[...document.querySelectorAll("[title], [placeholder], [aria-label]")].map(
+            (el) => [el.title, el.placeholder, el.getAttribute("aria-label")].join(" "))].join("\\n")"""
     )
+    for known in sorted((*data, *GLOSSES), key=len, reverse=True):
+        text = text.replace(known, "…")
+    if lang.startswith("zh"):
+        found = [m for m in _LATIN_WORD.finditer(text) if m.group() not in LATIN_IN_CHINESE]
+    else:
+        text = _GLOSS.sub("", text)
+        found = list(_HAN.finditer(text))
+    # Each with a little of what surrounds it, to find it on the page.
+    return sorted({text[max(m.start() - 12, 0) : m.end() + 12].strip() for m in found})
+
+
+# Latin words the Chinese interface uses as they are.
+LATIN_IN_CHINESE = ("Excel", "Kaoping", "English", "PDF")
+
+
+def quiet(page: Any) -> None:
+    """Wait until the page has no request in flight (htmx, the scoring grid's saves). On
+    SQLite the live server shares the test's database connection: the test reads the
+    database only while the page is quiet."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, [data-busy]')", polling=50
+    )
+
+
+def tab_to(page: Any, target: Any, *, limit: int = 80) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user would; fails when it
+    cannot be reached that way."""
+    handle = target.element_handle()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(el) => document.activeElement === el", handle):
+            return
+    raise AssertionError(f"not reachable with Tab: {target}")
+
+
+def type_into(page: Any, field: Any, text: str) -> None:
+    """Reach ``field`` with Tab and type ``text`` over what it holds."""
+    tab_to(page, field)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def choose_with_keys(page: Any, select: Any, value: str) -> None:
+    """Reach a <select> with Tab and move to the option ``value`` with the arrow keys."""
+    tab_to(page, select)
+    count = select.locator("option").count()
+    for key in ("ArrowDown", "ArrowUp"):
+        for _ in range(count):
+            if select.input_value() == value:
+                return
+            page.keyboard.press(key)
+    assert select.input_value() == value, f"option {value} cannot be chosen with the keys"
+
+
+def photo() -> bytes:
+    """A small real PNG: the "photo" the journeys attach."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (46, 125, 50)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def attach_with_keys(page: Any, picker: Any, name: str, data: bytes | None = None) -> None:
+    """Reach a file input with Tab, open its chooser with the space bar, pick a file."""
+    tab_to(page, picker)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    mime = "image/png" if name.endswith(".png") else "application/pdf"
+    chooser.value.set_files(files=[{"name": name, "mimeType": mime, "buffer": data or photo()}])
+
+
+def names_of(tenant: Any, *extra: str) -> tuple[str, ...]:
+    """What the tenant's users typed or configured, which the pages show as entered: the
+    names of its units, people, schemes and their parts, cycles, and ``extra`` texts."""
+    from assessments.models import Cycle
+    from indicators.models import (
+        AdjustmentItem,
+        Category,
+        Indicator,
+        Level,
+        RaterGroup,
+        Scheme,
+        VetoItem,
+    )
+    from organizations.models import OrgUnit, User
+    from organizations.rls import tenant_context
+
+    with tenant_context(tenant.pk):
+        names = [str(tenant.name), *extra]
+        for model, fields in [
+            (OrgUnit, ["name"]), (User, ["full_name", "username"]), (Cycle, ["name"]),
+            (Scheme, ["name", "code", "description"]), (Category, ["name", "code"]),
+            (RaterGroup, ["name", "code"]), (Indicator, ["name", "code", "description", "unit"]),
+            (Level, ["label", "description"]), (AdjustmentItem, ["name", "code", "description"]),
+            (VetoItem, ["name", "code", "description"]),
+        ]:  # fmt: skip
+            for row in model.objects.values_list(*fields):
+                names += [v for v in row if v]
+    return tuple(names)
+
+
+def pick_radio_with_keys(page: Any, radio: Any, *, limit: int = 80) -> None:
+    """Reach ``radio``'s group with Tab and move to it with the arrow keys."""
+    name = radio.get_attribute("name")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(n) => document.activeElement.name === n", name):
+            break
+    else:
+        raise AssertionError(f"the radio group {name} is not reachable with Tab")
+    page.keyboard.press("Space")  # the group's first radio, when none was checked
+    for _ in range(page.locator(f"input[type=radio][name='{name}']").count()):
+        if radio.is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    assert radio.is_checked(), f"{radio} cannot be chosen with the arrow keys"
