@@ -43,6 +43,39 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+class _SerialWSGIServer:
+    """Built on first use (Django must be set up): a live server that answers one request
+    at a time."""
+
+    def __new__(cls, *args: Any, connections_override: Any = None, **kwargs: Any) -> Any:
+        from django.core.servers.basehttp import WSGIServer
+
+        return WSGIServer(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def _one_request_at_a_time() -> Iterator[None]:
+    """On SQLite the live server shares the test's in-memory database connection, and two
+    requests at once (the scoring grid saves cells while the previous save is under way)
+    would use it from two threads: there the server answers one request at a time. On
+    PostgreSQL each request has its own connection and the server stays threaded."""
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = _SerialWSGIServer  # type: ignore[assignment]
+    yield
+    LiveServerThread.server_class = threaded
+
+
+@pytest.fixture(scope="session")
+def live_server(_one_request_at_a_time: None, live_server: Any) -> Any:
+    return live_server
+
+
 @pytest.fixture
 def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """``open_page(user, lang="zh-CN", viewport=DESKTOP)``: a page logged in through the
@@ -57,6 +90,10 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        # Intercept file choosers from the start: Playwright turns interception on without
+        # waiting for the browser, so turning it on at the first upload would race the
+        # key press that opens the chooser.
+        page.on("filechooser", lambda chooser: None)
         if user is not None:
             page.goto("/login/")
             page.locator("input[name=username]").fill(user.username)
