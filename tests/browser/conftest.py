@@ -168,10 +168,51 @@ def unlabelled_controls(page: Any) -> list[str]:
     return list(page.evaluate(_UNLABELLED))
 
 
+# Visible controls taken out of the Tab order, and elements that act on a click (htmx,
+# Bootstrap toggles, onclick) but cannot take the focus.
+_KEYBOARD = """() => {
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const native = "a[href], button, input, select, textarea, summary";
+  const out = [];
+  for (const el of document.querySelectorAll(native)) {
+    if (el.type === "hidden" || el.disabled || !shown(el)) continue;
+    if (el.tabIndex < 0) out.push(el.outerHTML.slice(0, 120));
+  }
+  for (const el of document.querySelectorAll("[onclick], [data-bs-toggle], [hx-get], [hx-post]")) {
+    if (el.matches(native) || el.matches("form") || !shown(el)) continue;
+    const trigger = el.getAttribute("hx-trigger") || "";
+    if ((el.hasAttribute("hx-get") || el.hasAttribute("hx-post")) && trigger && !/click/.test(trigger)) continue;
+    if (el.tabIndex < 0) out.push(el.outerHTML.slice(0, 120));
+  }
+  return out;
+}"""
+
+
+def keyboard_unreachable(page: Any) -> list[str]:
+    """What a mouse can use on the page and the keyboard cannot reach."""
+    return list(page.evaluate(_KEYBOARD))
+
+
+def check_page(page: Any, lang: str, data: tuple[str, ...], *, phone: bool = False) -> None:
+    """What every page of a journey holds to: labelled controls, all of them within keyboard
+    reach, no text in the other language, and on a phone nothing that scrolls sideways."""
+    problems = {
+        "controls without a label": unlabelled_controls(page),
+        "out of keyboard reach": keyboard_unreachable(page),
+        f"text not in {lang}": untranslated(page, lang, data),
+    }
+    if phone:
+        problems["scrolling sideways at 375 px"] = scrolling_sideways(page)
+    problems = {name: found for name, found in problems.items() if found}
+    assert not problems, f"{page.url}: {problems}"
+
+
 # Deliberate Chinese in the English interface: the field's term after its English name,
-# as in "Vetoed (一票否决)", the heat map's Chinese title and the switch to Chinese.
+# as in "Vetoed (一票否决)", the warnings' and heat map's Chinese titles and the switch to
+# Chinese.
 _GLOSS = re.compile(r"(?<=[A-Za-z0-9)]) ?[(（][^()（）]*[\u3400-\u9fff][^()（）]*[)）]")
-GLOSSES = ("社区治理热力图", "中文")
+GLOSSES = ("社区治理热力图", "三色预警", "中文")
+_URL = re.compile(r"https?://\S+")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']{3,}")
 
@@ -186,6 +227,7 @@ def untranslated(page: Any, lang: str, data: tuple[str, ...] = ()) -> list[str]:
           ...[...document.querySelectorAll("[title], [placeholder], [aria-label]")].map(
             (el) => [el.title, el.placeholder, el.getAttribute("aria-label")].join(" "))].join("\\n")"""
     )
+    text = _URL.sub("…", text)  # links, such as a campaign's open rating link
     for known in sorted((*data, *GLOSSES), key=len, reverse=True):
         text = text.replace(known, "…")
     if lang.startswith("zh"):

@@ -13,14 +13,13 @@ from alerts.models import ThresholdSet
 from indicators.models import Category, Scheme
 from indicators.templates import TEMPLATES
 from tests.browser.conftest import (
+    check_page,
     names_of,
     pick_radio_with_keys,
     quiet,
     shot,
     tab_to,
     type_into,
-    unlabelled_controls,
-    untranslated,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,11 +54,6 @@ TEMPLATE_NAMES = tuple(
     str(part) for name, d in TEMPLATES.items()
     for part in (d["scheme"]["name"], *(c["name"] for c in d["categories"]))
 )  # fmt: skip
-
-
-def check_page(page, lang, data) -> None:
-    assert unlabelled_controls(page) == [], f"{page.url} has controls without a label"
-    assert untranslated(page, lang, data) == [], f"{page.url} is not all in {lang}"
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])

@@ -17,14 +17,13 @@ from tests import factories as f
 from tests.assessments.workflow import open_quarter, pair, published_scheme
 from tests.browser.conftest import (
     attach_with_keys,
+    check_page,
     choose_with_keys,
     names_of,
     quiet,
     shot,
     tab_to,
     type_into,
-    unlabelled_controls,
-    untranslated,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,11 +67,6 @@ TEXT = {
 NOTE = "第二季度无故缺席街道例会一次"
 REASON = "辖区发生重大安全责任事故"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def check_page(page, lang, data) -> None:
-    assert unlabelled_controls(page) == [], f"{page.url} has controls without a label"
-    assert untranslated(page, lang, data) == [], f"{page.url} is not all in {lang}"
 
 
 def press_button(page, name: str) -> None:
