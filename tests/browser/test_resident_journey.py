@@ -1,6 +1,7 @@
 """Journey 4, a resident on a phone (375 px): scans a household card, rates with the
-keyboard alone, is thanked; the same card opened again says it has been used. In zh-Hans
-and in English; no page scrolls sideways."""
+keyboard alone, is thanked; the same card opened again says it has been used; the
+community's open poster link shows the same questions. In zh-Hans and in English; no page
+scrolls sideways."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from organizations.selectors import actor_for_user
 from residents import services
 from residents.models import Answer, Response, UsedCard
-from residents.printing import card_tokens
+from residents.printing import campaign_poster_token, card_tokens
 from tests.assessments.workflow import open_quarter, published_scheme
 from tests.browser.conftest import (
     PHONE,
@@ -31,6 +32,7 @@ TEXT = {
         "submit": "提交",
         "thanks": "感谢您的参与",
         "used": "已使用过",
+        "open_link": "开放链接",
     },
     "en": {
         "title": "Rate the service of 甲一一社区",
@@ -38,6 +40,7 @@ TEXT = {
         "submit": "Submit",
         "thanks": "Thank you!",
         "used": "already been used",
+        "open_link": "Open link",
     },
 }
 SUGGESTION = "楼道灯坏了三个月，请尽快维修"
@@ -57,6 +60,7 @@ def test_a_resident_rates_once_with_a_household_card(cast, as_tenant, open_page,
             actor=assessor, campaign=campaign, count=2, expires_on=soon
         )
         token = card_tokens(batch)[0][1]
+        poster = campaign_poster_token(campaign)
     data = names_of(cast.tenant_a, SUGGESTION)
 
     page = open_page(None, lang=lang, viewport=PHONE)
@@ -90,6 +94,12 @@ def test_a_resident_rates_once_with_a_household_card(cast, as_tenant, open_page,
     assert page.locator("form").count() == 0
     check_page(page, lang, data, phone=True)
     shot(page, f"resident-used-{lang}")
+
+    # The community's poster link opens the same questions, marked as the open link.
+    page.goto(f"/r/o/{poster}/")
+    assert text["open_link"] in page.locator(".note").first.inner_text()
+    assert page.locator("fieldset .opts").count() == 5
+    check_page(page, lang, data, phone=True)
 
     with as_tenant(cast.tenant_a):
         assert Response.objects.count() == 1 and UsedCard.objects.count() == 1
