@@ -108,10 +108,15 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
         context.close()
 
 
-def shot(page: Any, name: str) -> None:
-    """Keep a screenshot of a key screen under var/screenshots/."""
+def shot(page: Any, name: str, part: Any = None, *, whole: bool = True) -> None:
+    """Keep a screenshot of a key screen under var/screenshots/: the whole page, only
+    ``part`` of it (a locator), or (``whole=False``) what the window shows."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    path = str(SCREENSHOTS / f"{name}.png")
+    if part is not None:
+        part.screenshot(path=path)
+    else:
+        page.screenshot(path=path, full_page=whole)
 
 
 # The page, or a box inside it (a table wrapper, a pre), that scrolls sideways: at 375 px a

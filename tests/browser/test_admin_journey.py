@@ -95,7 +95,7 @@ def test_the_admin_builds_a_scheme_publishes_it_and_sets_a_threshold(
         "aria-describedby"
     ) == error.get_attribute("id")
     check_page(page, lang, data)
-    shot(page, f"admin-weights-error-{lang}")
+    shot(page, f"admin-weights-error-{lang}", page.locator("#weights"))
     quiet(page)
     with as_tenant(cast.tenant_a):
         first.refresh_from_db()
@@ -116,7 +116,7 @@ def test_the_admin_builds_a_scheme_publishes_it_and_sets_a_threshold(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     check_page(page, lang, data)
-    shot(page, f"admin-published-{lang}")
+    shot(page, f"admin-published-{lang}", whole=False)
     quiet(page)
     with as_tenant(cast.tenant_a):
         scheme.refresh_from_db()

@@ -101,7 +101,7 @@ def test_the_secretary_reads_explores_appeals_and_rectifies_on_a_phone(
     result.wait_for()
     assert D(result.inner_text().strip()) < stored
     check_page(page, lang, data, phone=True)
-    shot(page, f"secretary-what-if-{lang}")
+    shot(page, f"secretary-what-if-{lang}", page.locator("#what-if"))
 
     # The appeal, with the keyboard: pick the indicator, say why, file it; it shows on the
     # scorecard.
