@@ -34,6 +34,7 @@ TEXT = {
         "filter": "筛选",
         "score": "评分",
         "saved": "已保存",
+        "not_saved": "未保存:",
         "record": "记录",
         "propose": "提出一票否决",
         "awaiting": "等待第二审批人批准",
@@ -51,6 +52,7 @@ TEXT = {
         "filter": "Filter",
         "score": "Score",
         "saved": "Saved",
+        "not_saved": "Not saved:",
         "record": "Record",
         "propose": "Propose a veto",
         "awaiting": "Awaiting a second approver.",
@@ -114,10 +116,20 @@ def test_the_assessor_scores_vetoes_publishes_and_reports(cast, as_tenant, open_
     page.wait_for_url(re.compile(rf"/assessments/{a11.pk}/grid/$"))
     check_page(page, lang, data)
 
-    # The grid with the keyboard only: type a score, Enter saves it and moves down.
+    # The grid with the keyboard only: type a score, Enter saves it and moves down. The
+    # first save meets a server error: the cell says it was not saved (not that the server
+    # is out of reach), and Enter on it again saves it.
     i1, zuzhi_group = zuzhi[0]
+    page.route(
+        "**/grid/save/", lambda route: route.fulfill(status=500, body="<h1>500</h1>"), times=1
+    )
     tab_to(page, page.locator(f"#cell-{i1.pk}-{zuzhi_group.pk}"))
-    for value in ("95", "1", "88"):
+    page.keyboard.type("95")
+    page.keyboard.press("Tab")
+    page.locator(f"#status-{i1.pk}-{zuzhi_group.pk}").get_by_text(text["not_saved"]).wait_for()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    for value in ("1", "88"):
         page.keyboard.type(value)
         page.keyboard.press("Enter")
     for i, g in zuzhi:

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     PHONE,
     attach_with_keys,
     check_page,
+    quiet,
     choose_with_keys,
     names_of,
     shot,
@@ -138,6 +139,7 @@ def test_the_secretary_reads_explores_appeals_and_rectifies_on_a_phone(
     check_page(page, lang, data, phone=True)
     shot(page, f"secretary-rectification-done-{lang}")
 
+    quiet(page)
     with as_tenant(cast.tenant_a):
         assert Appeal.objects.filter(assessment=a11, indicator=i1).count() == 1
         after = sorted(ScoreEntry.objects.filter(assessment=a11).values_list("pk", "value"))
