@@ -236,8 +236,12 @@ def heat_map(
         levels = counts.get(unit.pk, {})
         worst = engine.worst_level(levels)
         street["cells"].append(
-            {"community": unit, "worst": worst.value if worst else "", "counts": levels}
-        )
+            {
+                "community": unit, "worst": worst.value if worst else "", "counts": levels,
+                "worst_label": Level(worst.value).label if worst else "",
+                "summary": [(lv.label, levels[lv.value]) for lv in Level if lv.value in levels],
+            }
+        )  # fmt: skip
     return list(streets.values())
 
 

@@ -338,10 +338,9 @@ class Result(TenantOwned):
 
     @property
     def grade_label(self) -> str:
-        from indicators import engine
-        from indicators.presentation import GRADE_LABELS
+        from indicators.presentation import grade_label
 
-        return GRADE_LABELS.get(engine.Grade(self.grade), "") if self.grade else ""
+        return grade_label(self.grade)
 
 
 class Appeal(TenantOwned):

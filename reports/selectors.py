@@ -33,7 +33,7 @@ from assessments.selectors import (
 from assessments.services import compute_result
 from indicators import engine
 from indicators.models import Category, Indicator, RaterGroup
-from indicators.presentation import GRADE_LABELS
+from indicators.presentation import GRADE_LABELS, grade_label
 from organizations.models import OrgUnit
 from organizations.selectors import get_scoped_or_404, unit_list_for_actor
 from organizations.tenancy import Actor
@@ -295,7 +295,7 @@ def scorecard_context(assessment: Assessment) -> dict[str, Any]:
         "secretary": assessment.secretary,
         "computed": computed,
         "stored": stored,
-        "grade_label": GRADE_LABELS.get(computed.grade, "") if computed.grade else "",
+        "grade_label": grade_label(computed.grade),
         "categories": categories,
         "radar_svg": radar,
         "trend_svg": charts.trend(
@@ -338,7 +338,7 @@ def summary_context(cycle: Cycle, street: OrgUnit | None) -> dict[str, Any]:
     results = list(cycle_results(cycle, street))
     grades = Counter(r.grade for r in results)
     grade_rows: list[dict[str, Any]] = [
-        {"label": label, "count": grades.get(str(grade), 0)}
+        {"label": str(label), "count": grades.get(str(grade), 0)}
         for grade, label in GRADE_LABELS.items()
     ]
     ungraded = grades.get("", 0)

@@ -32,6 +32,25 @@ def default_questions() -> list[dict[str, str]]:
     ]
 
 
+# The default questions in the reader's language (their Chinese is the printed label).
+DEFAULT_QUESTION_LABELS = {
+    "attitude": _("Service attitude"),
+    "efficiency": _("Efficiency"),
+    "environment": _("Living environment"),
+    "safety": _("Community safety"),
+    "overall": _("Overall"),
+}
+
+
+def question_label(question: dict[str, str]) -> str:
+    """A question as the reader reads it: a default question that kept its printed label in
+    the reader's language; a tenant's own wording as the tenant wrote it."""
+    printed = {q["key"]: q["label"] for q in default_questions()}
+    if printed.get(question["key"]) == question["label"]:
+        return str(DEFAULT_QUESTION_LABELS[question["key"]])
+    return question["label"]
+
+
 class RatingSettings(TenantOwned):
     """A tenant's rating settings: questionnaire, minimum responses, open-link limit and
     the paradox-check thresholds. Without a row the defaults below apply."""

@@ -33,7 +33,7 @@ from assessments.selectors import assessment_list_for_actor, rank_among_stored
 # What-if scoring needs these until the results service offers it (see _what_if).
 from indicators.api.serializers import DecisionSerializer
 from indicators.models import Indicator
-from indicators.presentation import GRADE_LABELS, result_to_dict
+from indicators.presentation import grade_label, result_to_dict
 from organizations.api.base import ScopedViewSet
 from organizations.tenancy import Actor, Role
 
@@ -175,7 +175,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Workf
         grade = result.grade
         report = {
             "total": result.total, "grade": str(grade) if grade else None,
-            "grade_label": GRADE_LABELS.get(grade) if grade else None,
+            "grade_label": grade_label(grade) or None,
             "complete": result.complete, "vetoed": result.vetoed, "rank": rank, "ranked": ranked,
         }  # fmt: skip
         return Response(s.WhatIfResultSerializer(report).data)

@@ -27,7 +27,7 @@ from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
 from assessments.selectors import assessment_list_for_actor, indicators_for_assessment
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
-from assessments.views.scorecard import file_response, form_errors, may_see_entries
+from assessments.views.scorecard import RATERS, file_response, form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
@@ -35,7 +35,6 @@ from organizations.tenancy import Actor, Role
 
 PAGE_SIZE = 25
 ASSESSORS = (Role.TENANT_ADMIN, Role.STREET_ASSESSOR)
-RATERS = (*ASSESSORS, Role.EXPERT, Role.SECRETARY)
 State = Assessment.State
 Kind = RaterGroup.Kind
 

@@ -35,12 +35,14 @@ from assessments.selectors import (
 )
 from indicators import engine
 from indicators.models import Indicator
-from indicators.presentation import GRADE_LABELS, result_to_dict
+from indicators.presentation import grade_label, result_to_dict
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
 
 ALL_ROLES = tuple(Role)
+# Who scores in the grid (the grid shows each the rater groups they rate).
+RATERS = (Role.TENANT_ADMIN, Role.STREET_ASSESSOR, Role.EXPERT, Role.SECRETARY)
 # Roles that may see individual raters' entries; a secretary never does (see may_see_entries).
 RATER_VIEWERS = (Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR, Role.EXPERT)
 EVIDENCE_KINDS = ("adjustment", "veto", "appeal", "self")
@@ -243,6 +245,7 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
         "appeals": appeals_with_reviews(assessment),
         "self_evaluation": getattr(assessment, "self_evaluation", None),
         "is_secretary": assessment.secretary_id in actor.secretary_ids,
+        "may_score": actor.has_role(*RATERS),
         "what_if_form": _what_if_form(assessment, indicators),
     }
 
@@ -269,7 +272,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
         rank, out_of = rank_among_stored(assessment, result)
         context |= {
             "result": result, "rank": rank, "out_of": out_of, "changed": len(form.values()),
-            "grade_label": GRADE_LABELS.get(result.grade) if result.grade else None,
+            "grade_label": grade_label(result.grade) or None,
         }  # fmt: skip
     return render(request, "assessments/_scorecard_what_if.html", context)
 
