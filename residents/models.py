@@ -170,8 +170,16 @@ class UsedCard(TenantOwned):
     """A card that has been used. The unique constraint is what makes a card count once,
     even under concurrent submits. Deliberately no timestamp: see the module docstring."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    batch = models.ForeignKey(CardBatch, on_delete=models.CASCADE, related_name="+")
+    # Written on every card submission: the (tenant, campaign) index and the unique
+    # (batch, number) serve every read, so no single-column index on these keys.
+    tenant = models.ForeignKey(
+        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("tenant"), db_index=False,
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    batch = models.ForeignKey(CardBatch, on_delete=models.CASCADE, related_name="+", db_index=False)
     number = models.PositiveIntegerField()
 
     scope_paths = ScopePaths(street="campaign__street_id", community="campaign__community_id")
