@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Cycle, ScoreEntry
+from assessments.selectors import indicators_for_assessment
 from assessments.services.common import audit
 from assessments.services.cycles import LOCKED_STATES
-from indicators.models import Indicator
+from indicators.models import Indicator, RaterGroup
 from organizations.models import OrgUnit
 from organizations.tenancy import Actor, Role
 from residents import rules, selectors
@@ -257,21 +258,37 @@ def campaign_feed_assessment(*, actor: Actor | None, campaign: Campaign) -> int:
     for assessment in assessments:
         if assessment.state in LOCKED_STATES:
             continue
-        indicators = Indicator.objects.filter(
-            scheme_id=assessment.scheme_id, method=Indicator.Method.RESIDENT_RATING
-        ).prefetch_related("rater_groups")
-        for indicator in indicators:
+        for indicator, groups in _fed_by_campaign(assessment):
             keys = _questions_for(indicator, campaign.questions) or campaign.question_keys
             value = rules.campaign_index(by_question.get(key) for key in keys)
             if value is None:
                 continue
-            for group in indicator.rater_groups.all():
+            for group in groups:
                 written += _write_system_entry(actor, assessment, indicator, group, value)
     if written:
         from assessments.tasks import recompute_cycle_results
 
         recompute_cycle_results.delay_on_commit(campaign.tenant_id, campaign.cycle_id)
     return written
+
+
+def _fed_by_campaign(assessment: Assessment) -> list[tuple[Indicator, list[RaterGroup]]]:
+    """The indicators of the assessment that the campaign scores, each with the rater
+    groups it writes: every group of a resident-rating indicator, and the residents' group
+    of a qualitative indicator that residents rate beside others (基础·发展·特色's 居民议事协商
+    by 组织评价 and 群众评议). The campaign is the residents' only voice (hand entry of their
+    group is refused), and a qualitative value is a share of the points, 0-100, as the index
+    is. Only indicators the assessment is scored on (type, stage, special picks)."""
+    fed = []
+    for indicator in indicators_for_assessment(assessment):
+        groups = list(indicator.rater_groups.all())
+        if indicator.method == Indicator.Method.QUALITATIVE:
+            groups = [g for g in groups if g.kind == RaterGroup.Kind.RESIDENTS]
+        elif indicator.method != Indicator.Method.RESIDENT_RATING:
+            groups = []
+        if groups:
+            fed.append((indicator, groups))
+    return fed
 
 
 def _write_system_entry(
