@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, QuerySet, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -24,7 +24,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import services
 from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
-from assessments.selectors import assessment_list_for_actor, indicators_for_assessment
+from assessments.selectors import (
+    assessment_list_for_actor,
+    indicators_for_assessment,
+    numbers_shown,
+)
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
 from assessments.views.scorecard import RATERS, file_response, form_errors, may_see_entries
@@ -105,7 +109,12 @@ def _first_error(form: forms.Form) -> str:
 
 
 def _assessment_rows(actor: Actor, filters: ListFilterForm) -> QuerySet[Assessment]:
-    rows = assessment_list_for_actor(actor=actor).annotate(total=F("result__total"))
+    # A secretary's own total shows once published, like the rest of their numbers.
+    shown = numbers_shown(actor)
+    total = (
+        Case(When(shown, then=F("result__total")), default=None) if shown else F("result__total")
+    )
+    rows = assessment_list_for_actor(actor=actor).annotate(total=total)
     data = filters.cleaned_data if filters.is_valid() else {}
     if data.get("q"):
         rows = rows.filter(community__name__icontains=data["q"])

@@ -30,6 +30,7 @@ from assessments.selectors import (
     indicators_for_assessment,
     rank_among_stored,
     result_trend_for_actor,
+    scores_hidden_from,
     stored_result,
     trend_points,
 )
@@ -256,14 +257,31 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
 @role_required(*ALL_ROLES)
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
+    actor = _actor(request)
+    if scores_hidden_from(actor, assessment):
+        context = {
+            "assessment": assessment,
+            "self_evaluation": getattr(assessment, "self_evaluation", None),
+            "trend": result_trend_for_actor(actor=actor, assessment=assessment),
+        }
+        return render(request, "assessments/scorecard_pending.html", context)
     return render(request, "assessments/scorecard.html", _scorecard_context(request, assessment))
+
+
+def _numbers(request: HttpRequest, pk: int) -> Assessment:
+    """The assessment, for a view that shows its numbers: 404 for its secretary before the
+    street has published them, as for a missing one."""
+    assessment = _assessment(request, pk)
+    if scores_hidden_from(_actor(request), assessment):
+        raise Http404
+    return assessment
 
 
 @role_required(*ALL_ROLES)
 @require_POST
 def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     """The total, grade and rank with the changed values; nothing is saved."""
-    assessment = _assessment(request, pk)
+    assessment = _numbers(request, pk)
     indicators = indicators_for_assessment(assessment)
     form = _what_if_form(assessment, indicators, request.POST)
     context: dict[str, Any] = {"assessment": assessment, "form": form}
@@ -280,7 +298,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ALL_ROLES)
 def evidence(request: HttpRequest, pk: int, kind: str, item: int) -> FileResponse:
     """A file attached to this assessment, fetched through the scoped assessment."""
-    assessment = _assessment(request, pk)
+    assessment = _assessment(request, pk) if kind == "self" else _numbers(request, pk)
     if kind not in EVIDENCE_KINDS:
         raise Http404
     if kind == "self":

@@ -37,8 +37,16 @@ def _english():
 
 @pytest.fixture
 def quarter(cast, as_tenant) -> dict[str, Any]:
+    """A scored quarter, published: its secretaries read their scorecards."""
     with as_tenant(cast.tenant_a):
-        return scored_quarter(cast)
+        scored = scored_quarter(cast)
+        Assessment.objects.filter(
+            pk__in=[a.pk for a in scored.values() if isinstance(a, Assessment)]
+        ).update(state=Assessment.State.PUBLISHED)
+        for assessment in scored.values():
+            if isinstance(assessment, Assessment):
+                assessment.refresh_from_db()
+        return scored
 
 
 def _client(cast: Any, name: str) -> Any:
@@ -240,3 +248,24 @@ def test_the_indicator_table_adds_up_to_the_total_shown(cast, quarter) -> None:
     rows = response.context["indicator_rows"]
     total = D(response.context["result"]["total"])
     assert sum((row["total_points"] for row in rows), D(0)) == total
+
+
+def test_before_publication_the_secretary_sees_the_state_not_the_numbers(
+    cast, as_tenant, quarter
+) -> None:
+    a11 = quarter["a11"]
+    with as_tenant(cast.tenant_a):
+        Assessment.objects.filter(pk=a11.pk).update(state=Assessment.State.REVIEW)
+        total = f"{a11.result.total:.2f}"
+        i2 = Indicator.objects.get(scheme=a11.scheme, code="i2")
+    own = _client(cast, "secretary")
+    page = own.get(_url("scorecard", a11)).content.decode()
+    assert "not published yet" in page and total not in page
+    listed = own.get(reverse("assessments:list")).content.decode()
+    assert "甲一一社区" in listed and total not in listed
+    data = {f"v_{i2.pk}": "0", f"initial-v_{i2.pk}": "1"}
+    assert own.post(_url("what_if", a11), data).status_code == 404
+    # The street's assessor sees everything, as always.
+    staff = _client(cast, "assessor")
+    assert total in staff.get(_url("scorecard", a11)).content.decode()
+    assert total in staff.get(reverse("assessments:list")).content.decode()

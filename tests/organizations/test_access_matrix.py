@@ -88,6 +88,8 @@ API_WRITE_OBJECT = {"anon": 403, "admin_b": 404, "*": 403}
 # Rows of the probed assessment (a11, street a1, the cast's secretary): its street's
 # assessor, the secretary, admins and leaders see them; the unassigned expert does not.
 API_ASSESSMENT_OBJECT = {"anon": 403, "expert": 404, "admin_b": 404, "*": 200}
+# Its numbers: the assessment is a draft, and a secretary sees numbers once published.
+API_ASSESSMENT_NUMBERS = {**API_ASSESSMENT_OBJECT, "secretary": 404}
 
 MATRIX: dict[str, Probe] = {
     "home": Probe("get", lambda c: reverse("home"), {"anon": 302, "*": 200}),
@@ -329,14 +331,14 @@ MATRIX: dict[str, Probe] = {
         f"assessment-{route}": Probe(
             "get",
             lambda w, route=route: reverse(f"assessment-{route}", args=[w.a["assessment"].pk]),
-            API_ASSESSMENT_OBJECT,
+            API_ASSESSMENT_OBJECT if route == "detail" else API_ASSESSMENT_NUMBERS,
         )
         for route in ("detail", "result")
     },
     "assessment-what-if": Probe(
         "post",
         lambda w: reverse("assessment-what-if", args=[w.a["assessment"].pk]),
-        API_ASSESSMENT_OBJECT,
+        API_ASSESSMENT_NUMBERS,
         {"values": {}},
         "json",
     ),
