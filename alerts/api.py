@@ -15,11 +15,10 @@ from rest_framework.response import Response
 
 from alerts import selectors, services
 from alerts.models import Alert, Escalation, Incident, ThresholdSet
-from assessments.api.serializers import owners_for_actor
 from assessments.api.views import _WorkflowViewSet
 from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.models import OrgUnit
-from organizations.selectors import unit_list_for_actor
+from organizations.selectors import people_for_actor, unit_list_for_actor
 from organizations.tenancy import Actor, Role
 
 ALL_ROLES = frozenset(Role)
@@ -52,7 +51,7 @@ class RaiseRectificationSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField()
-    owner = ScopedRelatedField(selector=owners_for_actor)
+    owner = ScopedRelatedField(selector=people_for_actor)
 
 
 # The assessments API's base: ``validated`` (a body through a scoped serializer) and

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -95,6 +96,13 @@ class ThresholdForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ThresholdSet
         fields = list(THRESHOLD_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # 85, as it was typed, not the stored 85.00.
+        for name, value in self.initial.items():
+            if isinstance(value, Decimal):
+                self.initial[name] = f"{value.normalize():f}"
 
 
 class IncidentForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -264,8 +264,11 @@ def heat_map(
         levels = counts.get(pk, {})
         worst = engine.worst_level(levels)
         by_street[parent_id]["cells"].append(
-            {"community": HeatCommunity(pk, name), "worst": worst.value if worst else "",
-             "counts": levels}
+            {
+                "community": HeatCommunity(pk, name), "worst": worst.value if worst else "",
+                "counts": levels, "worst_label": Level(worst.value).label if worst else "",
+                "summary": [(lv.label, levels[lv.value]) for lv in Level if lv.value in levels],
+            }
         )  # fmt: skip
     return shown, list(by_street.values())
 

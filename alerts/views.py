@@ -148,12 +148,17 @@ def _heat_cells(cells: list[dict[str, Any]], href: str) -> SafeString:
     html = []
     for cell in cells:
         unit, worst = cell["community"], cell["worst"]
-        title = " · ".join([unit.name, *(f"{lv} {n}" for lv, n in cell["counts"].items())])
+        title = " · ".join([unit.name, *(f"{label} {n}" for label, n in cell["summary"])])
+        level = (
+            f'<span class="visually-hidden"> · {escape(cell["worst_label"])}</span>'
+            if worst
+            else ""
+        )
         html.append(
             f'<a class="kp-heat-cell text-decoration-none small p-2 rounded border '
             f'{HEAT_CSS.get(worst, "text-bg-light")}" data-community="{unit.pk}" '
             f'data-level="{escape(worst or "none")}" href="{escape(href.format(unit.pk))}" '
-            f'title="{escape(title)}">{escape(unit.name)}</a>'
+            f'title="{escape(title)}">{escape(unit.name)}{level}</a>'
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped
 

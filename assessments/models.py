@@ -86,6 +86,10 @@ class Assessment(TenantOwned):
         APPEAL = "appeal", _("Appeal window")
         FINAL = "final", _("Final")
 
+    # The states in which a secretary sees the numbers of their own assessment: before
+    # publication the scores are still being entered and reviewed.
+    SHOWN_TO_SECRETARY = (State.PUBLISHED, State.APPEAL, State.FINAL)
+
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("cycle")
     )
@@ -335,6 +339,22 @@ class Result(TenantOwned):
 
     scope_paths = ScopePaths(street="street_id", secretary="assessment__secretary_id")
 
+    @classmethod
+    def scope_filter(cls, actor: Actor) -> Q:
+        """As for every row of an assessment, except that a secretary sees their own result
+        only once the street has published it, not while it is being scored."""
+        if actor.whole_tenant:
+            return Q()
+        condition = Q(pk__in=[])
+        if actor.street_ids:
+            condition |= Q(street_id__in=actor.street_ids)
+        if actor.secretary_ids:
+            condition |= Q(
+                assessment__secretary_id__in=actor.secretary_ids,
+                assessment__state__in=Assessment.SHOWN_TO_SECRETARY,
+            )
+        return condition
+
     class Meta:
         verbose_name = _("result")
         verbose_name_plural = _("results")
@@ -342,10 +362,9 @@ class Result(TenantOwned):
 
     @property
     def grade_label(self) -> str:
-        from indicators import engine
-        from indicators.presentation import GRADE_LABELS
+        from indicators.presentation import grade_label
 
-        return GRADE_LABELS.get(engine.Grade(self.grade), "") if self.grade else ""
+        return grade_label(self.grade)
 
 
 class Appeal(TenantOwned):

@@ -34,10 +34,39 @@ from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor
 
 
+def scores_hidden_from(actor: Actor, assessment: Assessment) -> bool:
+    """Whether the actor sees this assessment only as its secretary, before publication:
+    then the secretary sees its state and their own part (self-evaluation), not the
+    numbers being entered."""
+    if assessment.state in Assessment.SHOWN_TO_SECRETARY:
+        return False
+    if actor.whole_tenant or assessment.street_id in actor.street_ids:
+        return False
+    return assessment.secretary_id in actor.secretary_ids
+
+
 def assessment_list_for_actor(*, actor: Actor | None) -> QuerySet[Assessment]:
     return Assessment.objects.for_actor(actor).select_related(
         "cycle", "community", "street", "secretary__user"
     )
+
+
+def numbers_shown(actor: Actor | None) -> Q:
+    """The condition on an assessment under which the actor may see its numbers: the rule of
+    ``scores_hidden_from`` as a query."""
+    if actor is None or actor.whole_tenant or not actor.secretary_ids:
+        return Q()
+    return (
+        Q(street_id__in=actor.street_ids)
+        | Q(state__in=Assessment.SHOWN_TO_SECRETARY)
+        | ~Q(secretary_id__in=actor.secretary_ids)
+    )
+
+
+def assessments_with_numbers_for_actor(*, actor: Actor | None) -> QuerySet[Assessment]:
+    """The assessments whose numbers the actor may see (a scorecard PDF, say): every one in
+    scope, except a secretary's own before it is published."""
+    return assessment_list_for_actor(actor=actor).filter(numbers_shown(actor))
 
 
 # Feeding the engine -----------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
     DATABASE_URL=postgres://kaoping:kaoping@127.0.0.1:5432/kaoping python -m bench.rating [--requests N]
 
-Starts gunicorn on loopback (two sync workers, ``bench.rating_settings``) over the
-``<db>_bench_rating`` database (``--threads N`` for gthread workers), and sends card submissions from 32 concurrent clients:
+Starts gunicorn on loopback (two workers, ``bench.rating_settings``) over the
+``<db>_bench_rating`` database, with four threads per worker as config/gunicorn.py has them
+(``--threads N`` to change that), and sends card submissions from 32 concurrent clients:
 first to a bare Django view (same middleware and request transaction, no work), then to
 the real public endpoint (``POST /api/public/ratings/``), each card once. Checks that every
 submission is stored, and ends with
@@ -174,8 +175,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument(
-        "--threads", type=int, default=1,
-        help="threads per worker (gunicorn's gthread worker above 1; sync at 1)",
+        "--threads", type=int, default=4,
+        help="threads per worker (gunicorn's gthread worker above 1; sync at 1); "
+        "4 as in config/gunicorn.py",
     )  # fmt: skip
     args = parser.parse_args()
     setup_django_on_bench_database("bench_rating")

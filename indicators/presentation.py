@@ -6,16 +6,26 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators import engine
 
-GRADE_LABELS = {
-    engine.Grade.EXCELLENT: "优秀",
-    engine.Grade.GOOD: "良好",
-    engine.Grade.PASS: "合格",
-    engine.Grade.FAIL: "不合格",
+# The grades' official names (优秀/良好/合格/不合格): pages show them in the reader's
+# language; the PDF reports and Excel workbooks are Chinese documents and render them
+# under zh-Hans.
+GRADE_LABELS: dict[engine.Grade, Promise] = {
+    engine.Grade.EXCELLENT: gettext_lazy("Excellent"),
+    engine.Grade.GOOD: gettext_lazy("Good"),
+    engine.Grade.PASS: gettext_lazy("Pass"),
+    engine.Grade.FAIL: gettext_lazy("Fail"),
 }
+
+
+def grade_label(grade: str | None) -> str:
+    """A grade's name in the active language; empty for no grade."""
+    return str(GRADE_LABELS[engine.Grade(grade)]) if grade else ""
 
 
 def _n(value: Any) -> str:
@@ -123,7 +133,7 @@ def result_to_dict(result: engine.Result) -> dict[str, Any]:
     return {
         "total": f"{result.total:f}",
         "grade": str(result.grade) if result.grade else None,
-        "grade_label": GRADE_LABELS.get(result.grade) if result.grade else None,
+        "grade_label": grade_label(result.grade) or None,
         "complete": result.complete,
         "total_range": [f"{value:f}" for value in result.total_range],
         "vetoed": result.vetoed,

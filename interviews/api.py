@@ -22,11 +22,10 @@ from assessments.api.serializers import RectificationSerializer
 from assessments.models import Cycle
 from assessments.selectors import assessment_list_for_actor
 from interviews import selectors, services
-from interviews.forms import tenant_people
 from interviews.models import STEP_FIELDS, DemandTheme, Talk
 from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.models import OrgUnit
-from organizations.selectors import scoped, unit_list_for_actor
+from organizations.selectors import people_for_actor, scoped, unit_list_for_actor
 from organizations.tenancy import Actor, Role
 
 ALL_ROLES = frozenset(Role)
@@ -83,7 +82,7 @@ class TalkRecordSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=Talk.Kind.choices)
     held_on = serializers.DateField()
     place = serializers.CharField(required=False, allow_blank=True, default="")
-    participants = IdField(selector=tenant_people, many=True, required=False)
+    participants = IdField(selector=people_for_actor, many=True, required=False)
     steps = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     outcomes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -110,7 +109,7 @@ class TalkRectificationSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField()
-    owner = IdField(selector=tenant_people)
+    owner = IdField(selector=people_for_actor)
 
 
 class DemandThemeSerializer(serializers.ModelSerializer[DemandTheme]):

@@ -15,6 +15,7 @@ from assessments.selectors import assessment_list_for_actor
 from interviews.models import STEPS, Talk
 from interviews.selectors import STATUS_FILTERS
 from organizations.models import OrgUnit, User
+from organizations.selectors import people_for_actor
 from organizations.tenancy import Actor, Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,13 +26,6 @@ def _communities(actor: Actor) -> QuerySet[OrgUnit]:
     if not actor.whole_tenant:
         units = units.filter(parent_id__in=actor.street_ids)
     return units.select_related("parent").order_by("parent__name", "name")
-
-
-def tenant_people(actor: Actor | None) -> QuerySet[User]:
-    """Who may take part in a talk: the active users of the actor's tenant."""
-    if actor is None:
-        return User.objects.none()
-    return User.objects.filter(tenant_id=actor.tenant_id, is_active=True).order_by("username")
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -91,7 +85,7 @@ class TalkRecordForm(_ScopedForm):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["participants"].queryset = tenant_people(actor)  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = people_for_actor(actor=actor)  # type: ignore[attr-defined]
         self.fields["assessment"].queryset = assessment_list_for_actor(actor=actor).order_by(  # type: ignore[attr-defined]
             "-cycle_id", "community__name"
         )
@@ -145,7 +139,7 @@ class RectificationForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = tenant_people(actor)  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = people_for_actor(actor=actor)  # type: ignore[attr-defined]
 
 
 class ListFilterForm(forms.Form):

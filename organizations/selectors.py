@@ -140,6 +140,22 @@ def unit_parent_choices(*, actor: Actor | None) -> QuerySet[OrgUnit]:
 # Users and roles -------------------------------------------------------------------------
 
 
+def people_for_actor(*, actor: Actor | None) -> QuerySet[User]:
+    """The active users an actor may name as a talk's participant or a rectification's
+    owner: those with a role over a unit in the actor's scope, and those with a role over
+    the whole tenant (admins, leaders, experts). A street's assessor is never offered
+    another street's people."""
+    if actor is None:
+        return User.objects.none()
+    units = unit_list_for_actor(actor=actor).values("pk")
+    return (
+        User.objects.filter(tenant_id=actor.tenant_id, is_active=True)
+        .filter(Q(memberships__unit__in=units) | Q(memberships__unit__isnull=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
 def user_list_for_actor(*, actor: Actor | None, search: str = "") -> QuerySet[User]:
     """Users of the actor's tenant, for tenant admins; with their roles prefetched."""
     if actor is None or not actor.has_role(Role.TENANT_ADMIN):

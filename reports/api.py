@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.models import Assessment, Cycle
-from assessments.selectors import assessment_list_for_actor
+from assessments.selectors import assessments_with_numbers_for_actor
 from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.tenancy import Actor, Role
 from reports import selectors, services
@@ -72,7 +72,9 @@ class ScorecardReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     serializer_class = ScorecardReportSerializer
 
     def scoped_queryset(self, actor: Actor) -> QuerySet[Assessment]:
-        return assessment_list_for_actor(actor=actor).select_related("scheme").order_by("pk")
+        return (
+            assessments_with_numbers_for_actor(actor=actor).select_related("scheme").order_by("pk")
+        )
 
     @extend_schema(
         responses={

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -16,7 +17,7 @@ from assessments.models import Assessment, Cycle, Result
 from assessments.services import compute_result
 from indicators import engine
 from indicators.models import Category, Indicator
-from indicators.presentation import GRADE_LABELS
+from indicators.presentation import grade_label
 from organizations.models import OrgUnit
 from reports.selectors import cycle_results
 
@@ -60,10 +61,17 @@ def _rows(rows: Iterable[Sequence[Any]], sheet: Worksheet) -> None:
         sheet.append(list(row))
 
 
+def _grade(grade: str | None) -> str:
+    """The grade's Chinese name, whatever the requester's language: the workbooks are
+    Chinese documents."""
+    with translation.override("zh-hans"):
+        return grade_label(grade) or "未评定"
+
+
 def _ranking_row(r: Result) -> list[Any]:
     return [
         r.rank_in_tenant, r.rank_in_street, r.street.name, r.assessment.community.name,
-        str(r.assessment.secretary), float(r.total), r.grade_label or "未评定", r.pay_tier,
+        str(r.assessment.secretary), float(r.total), _grade(r.grade), r.pay_tier,
         "是" if r.vetoed else "否",
     ]  # fmt: skip
 
@@ -111,7 +119,7 @@ def scores_workbook(cycle: Cycle, street: OrgUnit | None) -> bytes:
                 float(engine.to_cents(result.bonus_total)),
                 float(engine.to_cents(result.deduction_total)),
                 float(result.total),
-                GRADE_LABELS.get(result.grade, "") if result.grade else "未评定",
+                _grade(result.grade),
             ]
         )  # fmt: skip
     return _save(workbook)

@@ -27,13 +27,13 @@ from assessments.models import (
     VetoRecord,
 )
 from assessments.selectors import (
-    assessment_list_for_actor,
+    assessments_with_numbers_for_actor,
     result_trend_for_actor,
 )
 from assessments.services import compute_result
 from indicators import engine
 from indicators.models import Category, Indicator, RaterGroup
-from indicators.presentation import GRADE_LABELS
+from indicators.presentation import GRADE_LABELS, grade_label
 from organizations.models import OrgUnit
 from organizations.selectors import get_scoped_or_404, unit_list_for_actor
 from organizations.tenancy import Actor
@@ -48,8 +48,9 @@ REPORT_VERSION = 1
 
 
 def report_assessment_for_actor(*, actor: Actor | None, pk: int) -> Assessment:
-    """The assessment a scorecard is about; 404 outside the actor's scope, as for a missing one."""
-    rows = assessment_list_for_actor(actor=actor).select_related("scheme")
+    """The assessment a scorecard is about; 404 outside the actor's scope, as for a missing
+    one, and for its secretary before it is published."""
+    rows = assessments_with_numbers_for_actor(actor=actor).select_related("scheme")
     return get_scoped_or_404(rows, pk=pk)
 
 
@@ -295,7 +296,7 @@ def scorecard_context(assessment: Assessment) -> dict[str, Any]:
         "secretary": assessment.secretary,
         "computed": computed,
         "stored": stored,
-        "grade_label": GRADE_LABELS.get(computed.grade, "") if computed.grade else "",
+        "grade_label": grade_label(computed.grade),
         "categories": categories,
         "radar_svg": radar,
         "trend_svg": charts.trend(
@@ -338,7 +339,7 @@ def summary_context(cycle: Cycle, street: OrgUnit | None) -> dict[str, Any]:
     results = list(cycle_results(cycle, street))
     grades = Counter(r.grade for r in results)
     grade_rows: list[dict[str, Any]] = [
-        {"label": label, "count": grades.get(str(grade), 0)}
+        {"label": str(label), "count": grades.get(str(grade), 0)}
         for grade, label in GRADE_LABELS.items()
     ]
     ungraded = grades.get("", 0)
@@ -380,11 +381,11 @@ def summary_context(cycle: Cycle, street: OrgUnit | None) -> dict[str, Any]:
 
 
 def report_assessments(*, actor: Actor | None, cycle: Cycle | None) -> QuerySet[Assessment]:
-    """The cycle's assessments the actor may read, with their stored results."""
+    """The cycle's assessments whose numbers the actor may read, with their stored results."""
     if cycle is None:
         return Assessment.objects.none()
     return (
-        assessment_list_for_actor(actor=actor)
+        assessments_with_numbers_for_actor(actor=actor)
         .filter(cycle=cycle)
         .select_related("result")
         .order_by("street__code", "community__code", "pk")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Cycle
 from organizations.models import OrgUnit
-from residents.models import Campaign
+from residents.models import Campaign, question_label
 
 SCORE_CHOICES = [
     (5, _("5 · Very satisfied")),
@@ -26,7 +26,7 @@ class RatingForm(forms.Form):
         super().__init__(*args, **kwargs)
         for question in campaign.questions:
             self.fields[f"q_{question['key']}"] = forms.TypedChoiceField(
-                label=question["label"], choices=SCORE_CHOICES, coerce=int,
+                label=question_label(question), choices=SCORE_CHOICES, coerce=int,
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Please choose a score for this question.")},
             )  # fmt: skip

@@ -32,6 +32,25 @@ def default_questions() -> list[dict[str, str]]:
     ]
 
 
+# The default questions in the reader's language (their Chinese is the printed label).
+DEFAULT_QUESTION_LABELS = {
+    "attitude": _("Service attitude"),
+    "efficiency": _("Efficiency"),
+    "environment": _("Living environment"),
+    "safety": _("Community safety"),
+    "overall": _("Overall"),
+}
+
+
+def question_label(question: dict[str, str]) -> str:
+    """A question as the reader reads it: a default question that kept its printed label in
+    the reader's language; a tenant's own wording as the tenant wrote it."""
+    printed = {q["key"]: q["label"] for q in default_questions()}
+    if printed.get(question["key"]) == question["label"]:
+        return str(DEFAULT_QUESTION_LABELS[question["key"]])
+    return question["label"]
+
+
 class RatingSettings(TenantOwned):
     """A tenant's rating settings: questionnaire, minimum responses, open-link limit and
     the paradox-check thresholds. Without a row the defaults below apply."""
@@ -151,8 +170,16 @@ class UsedCard(TenantOwned):
     """A card that has been used. The unique constraint is what makes a card count once,
     even under concurrent submits. Deliberately no timestamp: see the module docstring."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    batch = models.ForeignKey(CardBatch, on_delete=models.CASCADE, related_name="+")
+    # Written on every card submission: the (tenant, campaign) index and the unique
+    # (batch, number) serve every read, so no single-column index on these keys.
+    tenant = models.ForeignKey(
+        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("tenant"), db_index=False,
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    batch = models.ForeignKey(CardBatch, on_delete=models.CASCADE, related_name="+", db_index=False)
     number = models.PositiveIntegerField()
 
     scope_paths = ScopePaths(street="campaign__street_id", community="campaign__community_id")
@@ -181,7 +208,16 @@ class Response(TenantOwned):
         HIDDEN = "hidden", _("Hidden")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    # Every read of this busy table names the tenant (RLS adds it to each query) and the
+    # campaign, so the (tenant, campaign, …) index below serves them all; single-column
+    # indexes on either would only slow down each resident's submission.
+    tenant = models.ForeignKey(
+        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("tenant"), db_index=False,
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     submitted_on = models.DateField(_("submitted on"), default=timezone.localdate)
     suggestion = models.TextField(_("suggestion"), blank=True)
@@ -212,7 +248,16 @@ class Answer(TenantOwned):
     """One question's score (1-5) in one response; UUID key for the same reason."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    # Every read of this busy table names the tenant (RLS adds it to each query) and the
+    # campaign, so the (tenant, campaign, …) index below serves them all; single-column
+    # indexes on either would only slow down each resident's submission.
+    tenant = models.ForeignKey(
+        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("tenant"), db_index=False,
+    )  # fmt: skip
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.CharField(max_length=30)
     score = models.PositiveSmallIntegerField(

@@ -10,6 +10,7 @@ the campaign is then read with that tenant in the filter as well.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,14 +45,66 @@ REFUSALS: dict[str, tuple[int, Promise]] = {
 }  # fmt: skip
 
 
+MAX_TOKEN = 200  # a signed card token is about 70 characters
+
+
+@dataclass(frozen=True)
+class Submission:
+    kind: str
+    token: str
+    scores: dict[str, Any]
+    suggestion: str
+
+
+class BadSubmission(Exception):
+    """A body that is not the submission's shape; ``errors`` maps each field to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def read_submission(body: bytes) -> Submission:
+    """The API's JSON body, ``{"kind", "token", "scores", "suggestion"}``, checked for shape
+    only: the answers themselves are checked against the campaign's questions on submit."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise BadSubmission({"detail": [str(_("The body must be a JSON object."))]})
+    errors: dict[str, list[str]] = {}
+    kind, token = data.get("kind"), data.get("token")
+    scores, suggestion = data.get("scores"), data.get("suggestion", "")
+    if kind not in ("card", "open"):
+        errors["kind"] = [str(_("Say whether this is a card or the open link."))]
+    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN:
+        errors["token"] = [str(_("The code of the QR link is missing or too long."))]
+    if not isinstance(scores, dict):
+        errors["scores"] = [str(_("Give the scores as question → score from 1 to 5."))]
+    if not isinstance(suggestion, str) or len(suggestion) > services.MAX_SUGGESTION:
+        errors["suggestion"] = [
+            str(_("Keep the suggestion under %(n)s characters.") % {"n": services.MAX_SUGGESTION})
+        ]
+    if errors:
+        raise BadSubmission(errors)
+    return Submission(kind, token, scores, suggestion)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class Entry:
     campaign: Campaign
     card: CardToken | None
 
 
-def resolve(kind: str, token: str) -> Entry:
-    """The campaign a card or poster token leads to; TokenError when it leads nowhere."""
+def resolve(kind: str, token: str, *, set_tenant: bool = True) -> Entry:
+    """The campaign a card or poster token leads to; TokenError when it leads nowhere.
+
+    The token's tenant is set for the rest of the transaction. The API's card submission
+    passes ``set_tenant=False``: it reads nothing more, and its one write sets the tenant
+    itself (services.rating_submit), a round trip fewer on the busiest endpoint. A campaign
+    that is not in this process's cache is read with the tenant set either way.
+    """
     card: CardToken | None = None
     if kind == "card":
         card = read_card_token(token)
@@ -59,8 +112,9 @@ def resolve(kind: str, token: str) -> Entry:
     else:
         poster = read_poster_token(token)
         tenant_id, campaign_id = poster.tenant_id, poster.campaign_id
-    set_db_tenant(tenant_id)
-    campaign = _campaign(tenant_id, campaign_id)
+    if set_tenant:
+        set_db_tenant(tenant_id)
+    campaign = _campaign(tenant_id, campaign_id, tenant_is_set=set_tenant)
     if campaign is None:
         raise TokenError("tampered")
     if not campaign.is_open():
@@ -71,10 +125,39 @@ def resolve(kind: str, token: str) -> Entry:
 _FIELDS = ("id", "tenant_id", "cycle_id", "community_id", "street_id", "questions",
            "min_responses", "closes_on", "created_at")  # fmt: skip
 
+# Campaign rows as read, per process, for a minute: a campaign is never edited once created
+# (no service changes its questions or closing date), and every submission reads it. The key
+# holds the tenant the signed token names, so a row is only ever found under its own tenant.
+CAMPAIGN_SECONDS = 60.0
+_CACHE_SIZE = 4096
+_campaigns: dict[tuple[int, int], tuple[float, list[Any]]] = {}
 
-def _campaign(tenant_id: int, campaign_id: int) -> Campaign | None:
-    """The campaign by a fixed query: on every submission, building the ORM query cost more
-    CPU than the rest of the request's own work. RLS applies to it like to any other."""
+
+def _campaign(tenant_id: int, campaign_id: int, *, tenant_is_set: bool) -> Campaign | None:
+    """The campaign by a fixed query (building the ORM query cost more CPU than the rest of
+    the request's own work), kept per process for CAMPAIGN_SECONDS. RLS applies to the
+    query like to any other."""
+    key = (tenant_id, campaign_id)
+    cached = _campaigns.get(key)
+    if cached is not None and time.monotonic() - cached[0] < CAMPAIGN_SECONDS:
+        values = cached[1]
+    else:
+        if not tenant_is_set:
+            set_db_tenant(tenant_id)
+        row = _campaign_row(tenant_id, campaign_id)
+        if row is None:
+            return None
+        values = row
+        if len(_campaigns) >= _CACHE_SIZE:
+            _campaigns.clear()
+        _campaigns[key] = (time.monotonic(), values)
+    campaign: Campaign = Campaign.from_db(connection.alias, list(_FIELDS), list(values))
+    # Each request gets its own copy of the mutable questions.
+    campaign.questions = [dict(question) for question in campaign.questions]
+    return campaign
+
+
+def _campaign_row(tenant_id: int, campaign_id: int) -> list[Any] | None:
     table = Campaign._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -90,8 +173,7 @@ def _campaign(tenant_id: int, campaign_id: int) -> Campaign | None:
     # SQLite returns text for dates.
     values["closes_on"] = Campaign._meta.get_field("closes_on").to_python(values["closes_on"])  # type: ignore[union-attr]
     values["created_at"] = Campaign._meta.get_field("created_at").to_python(values["created_at"])  # type: ignore[union-attr]
-    campaign: Campaign = Campaign.from_db(connection.alias, list(_FIELDS), list(values.values()))
-    return campaign
+    return list(values.values())
 
 
 def check_unused(entry: Entry) -> None:

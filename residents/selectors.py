@@ -20,6 +20,7 @@ from residents.models import (
     ComplaintCount,
     RatingSettings,
     Response,
+    question_label,
 )
 
 CARD, OPEN = Response.Channel.CARD, Response.Channel.OPEN
@@ -159,7 +160,7 @@ def campaign_stats(*, campaign: Campaign) -> CampaignStats:
             if answer_seconds
             else None
         ),
-        labels=[(question["key"], question["label"]) for question in campaign.questions],
+        labels=[(question["key"], question_label(question)) for question in campaign.questions],
     )
 
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Cycle, ScoreEntry
+from assessments.selectors import indicators_for_assessment
 from assessments.services.common import audit
 from assessments.services.cycles import LOCKED_STATES
-from indicators.models import Indicator
+from indicators.models import Indicator, RaterGroup
 from organizations.models import OrgUnit
 from organizations.tenancy import Actor, Role
 from residents import rules, selectors
@@ -106,7 +107,8 @@ def rating_submit(
 
     Everything is validated before the write, and the write raises nothing of its own, so it
     needs no savepoint inside the request's transaction (two round trips fewer on the
-    busiest endpoint). What is stored cannot be joined back to the card: see models.py.
+    busiest endpoint). On PostgreSQL the write also sets the campaign's tenant for the rest
+    of the transaction. What is stored cannot be joined back to the card: see models.py.
     """
     if not campaign.is_open():
         raise ValidationError(_("This rating has closed. Thank you for your interest."))
@@ -147,48 +149,26 @@ def rating_submit(
     return response
 
 
-# The busiest write of the application in one round trip: claim the card, and only if the
-# claim succeeded insert the response and its answers. Columns not named keep no database
-# default, so every NOT NULL column is given here.
-_STORE_SQL = """
-    WITH claim AS (
-        INSERT INTO residents_usedcard (tenant_id, campaign_id, batch_id, number)
-        SELECT %(tenant)s, %(campaign)s, %(batch)s, %(number)s WHERE %(card)s
-        ON CONFLICT (batch_id, number) DO NOTHING
-        RETURNING 1
-    ), response AS (
-        INSERT INTO residents_response
-            (id, tenant_id, campaign_id, channel, submitted_on, suggestion, substantive,
-             screening, hidden_reason, reply)
-        SELECT %(id)s, %(tenant)s, %(campaign)s, %(channel)s, %(date)s, %(suggestion)s,
-               %(substantive)s, %(screening)s, '', ''
-        WHERE NOT %(card)s OR EXISTS (SELECT 1 FROM claim)
-        RETURNING id
-    )
-    INSERT INTO residents_answer (id, tenant_id, campaign_id, response_id, question, score, channel)
-    SELECT a.id, %(tenant)s, %(campaign)s, response.id, a.question, a.score, %(channel)s
-    FROM response, unnest(%(ids)s::uuid[], %(questions)s::varchar[], %(scores)s::smallint[])
-         AS a(id, question, score)
-    RETURNING 1
-"""
-
-
 def _store_in_one_statement(
     response: Response, card: CardToken | None, scores: dict[str, int]
 ) -> bool:
+    """One round trip: the function of migration 0003 claims the card and, only if the
+    claim succeeded, inserts the response and its answers. False when the card was used."""
     import uuid
 
-    params = {
-        "tenant": response.tenant_id, "campaign": response.campaign_id, "card": card is not None,
-        "batch": card.batch_id if card else None, "number": card.number if card else None,
-        "id": response.pk, "channel": response.channel, "date": response.submitted_on,
-        "suggestion": response.suggestion, "substantive": response.substantive,
-        "screening": response.screening, "ids": [str(uuid.uuid4()) for _ in scores],
-        "questions": list(scores), "scores": list(scores.values()),
-    }  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_STORE_SQL, params)
-        return cursor.fetchone() is not None
+        cursor.execute(
+            "SELECT residents_rating_store(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+            "%s::uuid[], %s::varchar[], %s::smallint[])",
+            [
+                response.tenant_id, response.campaign_id,
+                card.batch_id if card else None, card.number if card else None,
+                response.pk, response.channel, response.submitted_on, response.suggestion,
+                response.substantive, response.screening,
+                [str(uuid.uuid4()) for _ in scores], list(scores), list(scores.values()),
+            ],
+        )  # fmt: skip
+        return bool(cursor.fetchone()[0])
 
 
 def _claim_card(campaign: Campaign, card: CardToken) -> bool:
@@ -278,21 +258,37 @@ def campaign_feed_assessment(*, actor: Actor | None, campaign: Campaign) -> int:
     for assessment in assessments:
         if assessment.state in LOCKED_STATES:
             continue
-        indicators = Indicator.objects.filter(
-            scheme_id=assessment.scheme_id, method=Indicator.Method.RESIDENT_RATING
-        ).prefetch_related("rater_groups")
-        for indicator in indicators:
+        for indicator, groups in _fed_by_campaign(assessment):
             keys = _questions_for(indicator, campaign.questions) or campaign.question_keys
             value = rules.campaign_index(by_question.get(key) for key in keys)
             if value is None:
                 continue
-            for group in indicator.rater_groups.all():
+            for group in groups:
                 written += _write_system_entry(actor, assessment, indicator, group, value)
     if written:
         from assessments.tasks import recompute_cycle_results
 
         recompute_cycle_results.delay_on_commit(campaign.tenant_id, campaign.cycle_id)
     return written
+
+
+def _fed_by_campaign(assessment: Assessment) -> list[tuple[Indicator, list[RaterGroup]]]:
+    """The indicators of the assessment that the campaign scores, each with the rater
+    groups it writes: every group of a resident-rating indicator, and the residents' group
+    of a qualitative indicator that residents rate beside others (基础·发展·特色's 居民议事协商
+    by 组织评价 and 群众评议). The campaign is the residents' only voice (hand entry of their
+    group is refused), and a qualitative value is a share of the points, 0-100, as the index
+    is. Only indicators the assessment is scored on (type, stage, special picks)."""
+    fed = []
+    for indicator in indicators_for_assessment(assessment):
+        groups = list(indicator.rater_groups.all())
+        if indicator.method == Indicator.Method.QUALITATIVE:
+            groups = [g for g in groups if g.kind == RaterGroup.Kind.RESIDENTS]
+        elif indicator.method != Indicator.Method.RESIDENT_RATING:
+            groups = []
+        if groups:
+            fed.append((indicator, groups))
+    return fed
 
 
 def _write_system_entry(

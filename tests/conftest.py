@@ -56,9 +56,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
+    from residents import public
+
+    # Rolled-back tests reuse primary keys, so no process-local copy may outlive a test.
+    public._campaigns.clear()
     cache.clear()
     yield
     cache.clear()
+    public._campaigns.clear()
 
 
 @pytest.fixture
@@ -181,4 +186,21 @@ def cast(db: Any) -> Cast:
         assessor_b=_member(tb, "b-assessor", Role.STREET_ASSESSOR, sb),
         secretary_b=secretary_b,
         secretary_record=record,
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The probe matrix's report (docs/security.md): routes, probes, leaks."""
+    import sys
+
+    module = sys.modules.get("tests.organizations.test_access_matrix")
+    figures: dict[str, dict[str, int]] = getattr(module, "FIGURES", {})
+    if not figures:
+        return
+    total = {key: sum(f[key] for f in figures.values()) for key in next(iter(figures.values()))}
+    routes = max(f["routes"] for f in figures.values())
+    terminalreporter.write_line(
+        f"probe matrix ({connection.vendor}): {routes} routes × {len(figures)} users, "
+        f"{total['probes']} probes, {total['leaks']} leaks, "
+        f"{total['refused_writes']} refused writes checked, {total['changed']} changed data"
     )

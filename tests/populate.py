@@ -21,7 +21,9 @@ from tests.alerts.populate import alert_rows
 from tests.indicators.documents import small_document
 
 
-def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, Any]:
+def populate_tenant(*, admin: User, secretary: User, rater: User, mark: str = "") -> dict[str, Any]:
+    """One of everything in the admin's tenant, around the secretary's community. ``mark`` is
+    appended to the free texts, so that a probe can tell this tenant's rows in a response."""
     tenant_id = admin.tenant_id
     actor = actor_for_user(admin)
     assert actor is not None
@@ -52,10 +54,10 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
             status=SpecialIndicatorChoice.Status.PROPOSED,
         )  # fmt: skip
         audit_record(tenant_id=tenant_id, actor=admin, action="probe")
-        workflow = _workflow_rows(tenant_id, assessment, indicator, admin, rater, secretary)
-        workflow |= _talk_rows(tenant_id, assessment, workflow["rectification"], rater)
+        workflow = _workflow_rows(tenant_id, assessment, indicator, admin, rater, secretary, mark)
+        workflow |= _talk_rows(tenant_id, assessment, workflow["rectification"], rater, mark)
         workflow |= alert_rows(tenant_id, assessment, workflow["rectification"], admin, secretary)
-        residents = _resident_rows(tenant_id, cycle, community)
+        residents = _resident_rows(tenant_id, cycle, community, mark)
         reports = _report_rows(tenant_id, assessment, admin)
     return {
         **residents,
@@ -70,7 +72,13 @@ def populate_tenant(*, admin: User, secretary: User, rater: User) -> dict[str, A
 
 
 def _workflow_rows(
-    tenant_id: int, assessment: Any, indicator: Any, admin: User, rater: User, secretary: User
+    tenant_id: int,
+    assessment: Any,
+    indicator: Any,
+    admin: User,
+    rater: User,
+    secretary: User,
+    mark: str = "",
 ) -> dict[str, Any]:
     from assessments.models import (
         AdjustmentRecord,
@@ -89,22 +97,22 @@ def _workflow_rows(
     common = {"tenant_id": tenant_id, "assessment": assessment}
     rows: dict[str, Any] = {
         "assignment": ExpertAssignment.objects.create(**common, expert=rater),
-        "self_evaluation": SelfEvaluation.objects.create(**common, summary="自评", duty_report="述职"),
+        "self_evaluation": SelfEvaluation.objects.create(**common, summary="自评" + mark, duty_report="述职" + mark),
         "adjustment": AdjustmentRecord.objects.create(
-            **common, item=AdjustmentItem.objects.filter(scheme=assessment.scheme).first(), note="表彰",
+            **common, item=AdjustmentItem.objects.filter(scheme=assessment.scheme).first(), note="表彰" + mark,
             evidence=evidence, created_by=rater,
         ),
         "veto": VetoRecord.objects.create(
-            **common, item=VetoItem.objects.filter(scheme=assessment.scheme).first(), reason="事故", evidence=evidence,
+            **common, item=VetoItem.objects.filter(scheme=assessment.scheme).first(), reason="事故" + mark, evidence=evidence,
             proposed_by=rater,
         ),
         "result": Result.objects.create(
             **common, street=assessment.street, total=Decimal(90), base_total=Decimal(90), complete=True
         ),
-        "appeal": Appeal.objects.create(**common, indicator=indicator, reason="有误", filed_by=secretary, level=2),
+        "appeal": Appeal.objects.create(**common, indicator=indicator, reason="有误" + mark, filed_by=secretary, level=2),
         "rectification": Rectification.objects.create(
             tenant_id=tenant_id, street=assessment.street, community=assessment.community, assessment=assessment,
-            title="台账不全", owner=secretary, deadline=dt.date(2026, 12, 31), evidence=evidence,
+            title="台账不全" + mark, owner=secretary, deadline=dt.date(2026, 12, 31), evidence=evidence,
         ),
         "job": JobProgress.objects.create(tenant_id=tenant_id, key=f"cycle-open-{assessment.cycle_id}", total=1),
     }  # fmt: skip
@@ -119,7 +127,9 @@ def _workflow_rows(
     return rows
 
 
-def _talk_rows(tenant_id: int, assessment: Any, rectification: Any, rater: User) -> dict[str, Any]:
+def _talk_rows(
+    tenant_id: int, assessment: Any, rectification: Any, rater: User, mark: str = ""
+) -> dict[str, Any]:
     """A held talk with the assessment's secretary, feedback overdue, with a theme found."""
     from interviews.models import (
         DemandTheme,
@@ -134,7 +144,7 @@ def _talk_rows(tenant_id: int, assessment: Any, rectification: Any, rater: User)
         tenant_id=tenant_id, kind=Talk.Kind.ROUTINE, status=Talk.Status.HELD, street=assessment.street,
         community=assessment.community, secretary=assessment.secretary, assessment=assessment,
         cycle=assessment.cycle, held_on=dt.date(2026, 7, 10), feedback_due=dt.date(2026, 7, 17),
-        notes="居民反映加装电梯", created_by=rater,
+        notes="居民反映加装电梯" + mark, created_by=rater,
     )  # fmt: skip
     theme = DemandTheme.objects.create(tenant_id=tenant_id, name="加装电梯", keywords=["加装电梯"])
     return {
@@ -159,7 +169,9 @@ def _talk_rows(tenant_id: int, assessment: Any, rectification: Any, rater: User)
     }
 
 
-def _resident_rows(tenant_id: int, cycle: Any, community: OrgUnit) -> dict[str, Any]:
+def _resident_rows(
+    tenant_id: int, cycle: Any, community: OrgUnit, mark: str = ""
+) -> dict[str, Any]:
     from residents.models import (
         Answer,
         Campaign,
@@ -180,7 +192,7 @@ def _resident_rows(tenant_id: int, cycle: Any, community: OrgUnit) -> dict[str, 
     UsedCard.objects.create(tenant_id=tenant_id, campaign=campaign, batch=batch, number=1)
     response = Response.objects.create(
         tenant_id=tenant_id, campaign=campaign, channel=Response.Channel.CARD,
-        suggestion="楼道灯坏了三个月，请尽快维修", substantive=True,
+        suggestion="楼道灯坏了三个月，请尽快维修" + mark, substantive=True,
         screening=Response.Screening.PENDING,
     )  # fmt: skip
     Answer.objects.create(
@@ -218,3 +230,56 @@ def _report_rows(tenant_id: int, assessment: Any, admin: User) -> dict[str, Any]
         tenant_id=tenant_id, batch=batch, assessment=assessment, artifact=artifact
     )
     return {"report_artifact": artifact, "report_batch": batch, "report_batch_item": item}
+
+
+def populate_peer(
+    *, rows: dict[str, Any], secretary: User, rater: User, mark: str
+) -> dict[str, Any]:
+    """Rows about another community of the same tenant (another street's, for the probes),
+    in the cycle ``populate_tenant`` made: an assessment with its result, self-evaluation,
+    appeal and rectification, a talk, and a rating campaign with a suggestion, each free
+    text ending in ``mark``."""
+    from assessments.models import Appeal, Rectification, Result, SelfEvaluation
+    from interviews.models import Talk
+    from residents.models import Campaign, Response
+
+    tenant_id = secretary.tenant_id
+    cycle, scheme = rows["cycle"], rows["scheme"]
+    with tenant_context(tenant_id):
+        record = Secretary.objects.get(user=secretary)
+        community: OrgUnit = record.community
+        assessment = Assessment.objects.create(
+            tenant_id=tenant_id, cycle=cycle, scheme=scheme, secretary=record, community=community,
+            street=community.parent, community_type=community.community_type, career_stage=record.career_stage,
+        )  # fmt: skip
+        common = {"tenant_id": tenant_id, "assessment": assessment}
+        SelfEvaluation.objects.create(**common, summary="自评" + mark, duty_report="述职" + mark)
+        Result.objects.create(
+            **common, street=assessment.street, total=Decimal(80), base_total=Decimal(80), complete=True
+        )  # fmt: skip
+        appeal = Appeal.objects.create(
+            **common, indicator=Indicator.objects.get(scheme=scheme, code="xinfang"),
+            reason="有误" + mark, filed_by=secretary, level=1,
+        )  # fmt: skip
+        rectification = Rectification.objects.create(
+            tenant_id=tenant_id, street=assessment.street, community=community, assessment=assessment,
+            title="台账不全" + mark, owner=secretary, deadline=dt.date(2026, 12, 31),
+        )  # fmt: skip
+        talk = Talk.objects.create(
+            tenant_id=tenant_id, kind=Talk.Kind.ROUTINE, status=Talk.Status.HELD, street=assessment.street,
+            community=community, secretary=record, assessment=assessment, cycle=cycle,
+            held_on=dt.date(2026, 7, 10), feedback_due=dt.date(2026, 7, 17), notes="加装电梯" + mark,
+            created_by=rater,
+        )  # fmt: skip
+        campaign = Campaign.objects.create(
+            tenant_id=tenant_id, cycle=cycle, community=community, street=community.parent,
+            closes_on=dt.date(2099, 12, 31), min_responses=1,
+        )  # fmt: skip
+        response = Response.objects.create(
+            tenant_id=tenant_id, campaign=campaign, channel=Response.Channel.CARD,
+            suggestion="路灯不亮" + mark, substantive=True, screening=Response.Screening.RELEASED,
+        )  # fmt: skip
+    return {
+        "assessment": assessment, "appeal": appeal, "rectification": rectification, "talk": talk,
+        "campaign": campaign, "response": response,
+    }  # fmt: skip

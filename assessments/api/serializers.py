@@ -32,7 +32,7 @@ from indicators.models import VALUE, AdjustmentItem, Indicator, RaterGroup, Veto
 from indicators.selectors import scheme_list_for_actor
 from organizations.api.base import ScopedRelatedField
 from organizations.models import OrgUnit, User
-from organizations.selectors import scoped, unit_list_for_actor
+from organizations.selectors import people_for_actor, scoped, unit_list_for_actor
 from organizations.tenancy import Actor, Role
 
 # Users are not tenant-owned rows with a scope of their own; these two are the people a
@@ -46,13 +46,6 @@ def experts_for_actor(*, actor: Actor | None) -> QuerySet[User]:
     return User.objects.filter(
         tenant_id=actor.tenant_id, is_active=True, memberships__role=Role.EXPERT
     ).distinct()
-
-
-def owners_for_actor(*, actor: Actor | None) -> QuerySet[User]:
-    """The active users of the actor's tenant: who may own a rectification."""
-    if actor is None:
-        return User.objects.none()
-    return User.objects.filter(tenant_id=actor.tenant_id, is_active=True)
 
 
 def _evidence(message: Any, *, required: bool = True) -> serializers.FileField:
@@ -248,7 +241,7 @@ class RectificationSerializer(serializers.ModelSerializer[Rectification]):
         selector=partial(unit_list_for_actor, kind=OrgUnit.Kind.COMMUNITY)
     )
     community_name = serializers.CharField(source="community.name", read_only=True)
-    owner = ScopedRelatedField(selector=owners_for_actor)
+    owner = ScopedRelatedField(selector=people_for_actor)
     assessment = ScopedRelatedField(
         selector=assessment_list_for_actor, required=False, allow_null=True
     )

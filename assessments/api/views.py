@@ -8,6 +8,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,12 +29,12 @@ from assessments.models import (
     ScoreEntry,
     VetoRecord,
 )
-from assessments.selectors import assessment_list_for_actor, rank_among_stored
+from assessments.selectors import assessment_list_for_actor, rank_among_stored, scores_hidden_from
 
 # What-if scoring needs these until the results service offers it (see _what_if).
 from indicators.api.serializers import DecisionSerializer
 from indicators.models import Indicator
-from indicators.presentation import GRADE_LABELS, result_to_dict
+from indicators.presentation import grade_label, result_to_dict
 from organizations.api.base import ScopedViewSet
 from organizations.tenancy import Actor, Role
 
@@ -142,12 +143,19 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Workf
         assignment = services.expert_assign(actor=self.actor, assessment=assessment, expert=expert)
         return Response(s.ExpertAssignmentSerializer(assignment).data)
 
+    def _numbers(self) -> Any:
+        assessment = self.get_object()
+        if scores_hidden_from(self.actor, assessment):
+            raise Http404
+        return assessment
+
     @extend_schema(responses=RESULT_RESPONSE)
     @action(detail=True, methods=["get"])
     def result(self, request: Request, pk: str) -> Response:
         """The live result with its explanation. A secretary sees groups' results but no
-        individual rater's score: entry nodes are left out for them."""
-        assessment = self.get_object()
+        individual rater's score: entry nodes are left out for them, and nothing at all
+        (404) before the street has published the assessment."""
+        assessment = self._numbers()
         data = result_to_dict(services.compute_result(assessment))
         actor = self.actor
         if data["explanation"] and (
@@ -159,8 +167,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Workf
     @extend_schema(request=s.WhatIfSerializer, responses=s.WhatIfResultSerializer)
     @action(detail=True, methods=["post"], url_path="what-if")
     def what_if(self, request: Request, pk: str) -> Response:
-        """Score the assessment as if these indicators had these values; nothing is saved."""
-        assessment = self.get_object()
+        """Score the assessment as if these indicators had these values; nothing is saved.
+        For its secretary only once published (404 before)."""
+        assessment = self._numbers()
         values: dict[str, Decimal] = self.validated(s.WhatIfSerializer)["values"]
         known = set(
             Indicator.objects.filter(scheme_id=assessment.scheme_id, code__in=values).values_list(
@@ -175,7 +184,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Workf
         grade = result.grade
         report = {
             "total": result.total, "grade": str(grade) if grade else None,
-            "grade_label": GRADE_LABELS.get(grade) if grade else None,
+            "grade_label": grade_label(grade) or None,
             "complete": result.complete, "vetoed": result.vetoed, "rank": rank, "ranked": ranked,
         }  # fmt: skip
         return Response(s.WhatIfResultSerializer(report).data)

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, OuterRef, QuerySet, Subquery, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -24,10 +24,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import services
 from assessments.models import Assessment, Cycle, Result, ScoreEntry, VetoRecord
-from assessments.selectors import assessment_list_for_actor, indicators_for_assessment
+from assessments.selectors import (
+    assessment_list_for_actor,
+    indicators_for_assessment,
+    numbers_shown,
+)
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
-from assessments.views.scorecard import file_response, form_errors, may_see_entries
+from assessments.views.scorecard import RATERS, file_response, form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from indicators.selectors import SchemeParts, scheme_parts
 from organizations.decorators import role_required
@@ -36,7 +40,6 @@ from organizations.tenancy import Actor, Role
 
 PAGE_SIZE = 25
 ASSESSORS = (Role.TENANT_ADMIN, Role.STREET_ASSESSOR)
-RATERS = (*ASSESSORS, Role.EXPERT, Role.SECRETARY)
 State = Assessment.State
 Kind = RaterGroup.Kind
 
@@ -108,8 +111,11 @@ def _first_error(form: forms.Form) -> str:
 
 def _assessment_rows(actor: Actor, filters: ListFilterForm) -> QuerySet[Assessment]:
     # A subquery, not a join: the paginator's count then reads the assessments alone.
-    totals = Result.objects.filter(assessment=OuterRef("pk")).values("total")[:1]
-    rows = assessment_list_for_actor(actor=actor).annotate(total=Subquery(totals))
+    totals = Subquery(Result.objects.filter(assessment=OuterRef("pk")).values("total")[:1])
+    # A secretary's own total shows once published, like the rest of their numbers.
+    shown = numbers_shown(actor)
+    total = Case(When(shown, then=totals), default=None) if shown else totals
+    rows = assessment_list_for_actor(actor=actor).annotate(total=total)
     data = filters.cleaned_data if filters.is_valid() else {}
     if data.get("q"):
         rows = rows.filter(community__name__icontains=data["q"])

@@ -36,17 +36,20 @@ from assessments.selectors import (
     rank_among_stored,
     result_trend_for_actor,
     scorecard_inputs,
+    scores_hidden_from,
     stored_result,
     trend_points,
 )
 from indicators import engine
 from indicators.models import Indicator
-from indicators.presentation import GRADE_LABELS, result_to_dict
+from indicators.presentation import grade_label, result_to_dict
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
 
 ALL_ROLES = tuple(Role)
+# Who scores in the grid (the grid shows each the rater groups they rate).
+RATERS = (Role.TENANT_ADMIN, Role.STREET_ASSESSOR, Role.EXPERT, Role.SECRETARY)
 # Roles that may see individual raters' entries; a secretary never does (see may_see_entries).
 RATER_VIEWERS = (Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR, Role.EXPERT)
 EVIDENCE_KINDS = ("adjustment", "veto", "appeal", "self")
@@ -293,6 +296,7 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
         "stored": stored_result(assessment),
         "appeals": appeals_with_reviews(assessment),
         "is_secretary": assessment.secretary_id in actor.secretary_ids,
+        "may_score": actor.has_role(*RATERS),
     }
 
 
@@ -302,14 +306,31 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
 @role_required(*ALL_ROLES)
 def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
+    actor = _actor(request)
+    if scores_hidden_from(actor, assessment):
+        context = {
+            "assessment": assessment,
+            "self_evaluation": getattr(assessment, "self_evaluation", None),
+            "trend": result_trend_for_actor(actor=actor, assessment=assessment),
+        }
+        return render(request, "assessments/scorecard_pending.html", context)
     return render(request, "assessments/scorecard.html", _scorecard_context(request, assessment))
+
+
+def _numbers(request: HttpRequest, pk: int) -> Assessment:
+    """The assessment, for a view that shows its numbers: 404 for its secretary before the
+    street has published them, as for a missing one."""
+    assessment = _assessment(request, pk)
+    if scores_hidden_from(_actor(request), assessment):
+        raise Http404
+    return assessment
 
 
 @role_required(*ALL_ROLES)
 @require_POST
 def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     """The total, grade and rank with the changed values; nothing is saved."""
-    assessment = _assessment(request, pk)
+    assessment = _numbers(request, pk)
     indicators = indicators_for_assessment(assessment)
     form = _what_if_form(assessment, indicators, request.POST)
     context: dict[str, Any] = {"assessment": assessment, "form": form}
@@ -318,7 +339,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
         rank, out_of = rank_among_stored(assessment, result)
         context |= {
             "result": result, "rank": rank, "out_of": out_of, "changed": len(form.values()),
-            "grade_label": GRADE_LABELS.get(result.grade) if result.grade else None,
+            "grade_label": grade_label(result.grade) or None,
         }  # fmt: skip
     return render(request, "assessments/_scorecard_what_if.html", context)
 
@@ -326,7 +347,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ALL_ROLES)
 def evidence(request: HttpRequest, pk: int, kind: str, item: int) -> FileResponse:
     """A file attached to this assessment, fetched through the scoped assessment."""
-    assessment = _assessment(request, pk)
+    assessment = _assessment(request, pk) if kind == "self" else _numbers(request, pk)
     if kind not in EVIDENCE_KINDS:
         raise Http404
     if kind == "self":

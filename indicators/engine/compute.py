@@ -7,11 +7,11 @@ the tree on top, built by explain.py from the same figures.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from itertools import chain, compress, repeat
-from operator import getitem, gt, lt, mul
+from operator import add, getitem, gt, lt, mul
 from typing import cast
 
 from .arith import ENGINE_CONTEXT, QUANTUM, ZERO, q, to_cents
@@ -165,7 +165,15 @@ def _evaluate(
         for n in above:
             clamped[n] = runs.hi[n]
     raters = list(runs.raters)
-    totals = list(map(_sum, map(clamped.__getitem__, runs.slices), repeat(ZERO)))
+    if runs.stride:
+        # Every column has k values end to end: value j of every column is clamped[j::k].
+        k = runs.stride
+        summed: Iterable[Decimal] = clamped[0::k]
+        for j in range(1, k):
+            summed = map(add, summed, clamped[j::k])
+        totals = list(summed)
+    else:
+        totals = list(map(_sum, map(clamped.__getitem__, runs.slices), repeat(ZERO)))
     counted = raters
     missing_slots: list[int] = []
     if 0 in raters:

@@ -32,9 +32,12 @@ class OrgUnitUpdateSerializer(serializers.ModelSerializer[OrgUnit]):
 
 
 class MembershipBriefSerializer(serializers.ModelSerializer[Membership]):
+    """A user's roles, shown with the user; never written through this serializer."""
+
     class Meta:
         model = Membership
         fields = ["id", "role", "unit"]
+        read_only_fields = fields
 
 
 class UserSerializer(serializers.ModelSerializer[User]):

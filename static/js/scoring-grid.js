@@ -114,9 +114,16 @@
       headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
     })
       .then(function (response) {
-        return response.json().then(function (data) {
-          return { status: response.status, data: data };
-        });
+        // A server error answers with a page, not JSON: the cell is "not saved", and the
+        // server was reached.
+        return response.json().then(
+          function (data) {
+            return { status: response.status, data: data };
+          },
+          function () {
+            return { status: response.status, data: {} };
+          }
+        );
       })
       .then(function (answer) {
         if (answer.status === 200) {

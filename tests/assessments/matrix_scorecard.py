@@ -9,6 +9,8 @@ from tests.organizations.test_access_matrix import Probe
 
 # Everyone who can see the assessment: its street's assessor, its secretary, admins, leaders.
 PAGE_ASSESSMENT = {"anon": 302, "expert": 404, "admin_b": 404, "*": 200}
+# Its numbers: the draft's secretary sees none of them before publication (as if missing).
+PAGE_NUMBERS = {**PAGE_ASSESSMENT, "secretary": 404}
 # The assessed secretary's own pages: other roles are refused by role, before the scope.
 SECRETARY_PAGE = {"anon": 302, "secretary": 200, "*": 403}
 
@@ -22,14 +24,14 @@ ROWS: dict[str, Probe] = {
         "get", lambda w: reverse("assessments:scorecard", args=[_pk(w)]), PAGE_ASSESSMENT
     ),
     "assessments:what_if": Probe(
-        "post", lambda w: reverse("assessments:what_if", args=[_pk(w)]), PAGE_ASSESSMENT
+        "post", lambda w: reverse("assessments:what_if", args=[_pk(w)]), PAGE_NUMBERS
     ),
     "assessments:evidence": Probe(
         "get",
         lambda w: reverse(
             "assessments:evidence", args=[_pk(w), "adjustment", w.a["adjustment"].pk]
         ),
-        PAGE_ASSESSMENT,
+        PAGE_NUMBERS,
     ),
     "assessments:appeal": Probe(
         "get", lambda w: reverse("assessments:appeal", args=[_pk(w)]), SECRETARY_PAGE

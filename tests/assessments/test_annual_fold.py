@@ -79,7 +79,13 @@ def test_the_annual_total_folds_in_the_published_quarters(cast, as_tenant) -> No
         assert computed.fold is not None and computed.fold.quarters_mean == D(90)
     secretary = Client()
     secretary.force_login(cast.secretary)
-    page = secretary.get(reverse("assessments:scorecard", args=[stored.assessment_id]), **EN)
+    url = reverse("assessments:scorecard", args=[stored.assessment_id])
+    # Before publication the secretary sees that the scores are coming, not the numbers.
+    pending = secretary.get(url, **EN).content.decode()
+    assert "not published yet" in pending and "92.33" not in pending
+    with as_tenant(cast.tenant_a):
+        Assessment.objects.filter(pk=stored.assessment_id).update(state="published")
+    page = secretary.get(url, **EN)
     assert page.status_code == 200
     assert "Annual evaluation 93.33 × 70% + mean of 2 quarters 90.00 × 30%" in page.content.decode()
 

@@ -304,6 +304,10 @@ def test_a_secretarys_result_has_no_entry_nodes(cast, as_tenant, quarter):
             rater_group=zuzhi, value=Decimal(80),
         )  # fmt: skip
     url = _url("assessment-result", assessment.pk)
+    # While it is being scored its secretary gets nothing, as for a missing assessment.
+    assert cast.client_for("secretary").get(url).status_code == 404
+    with as_tenant(cast.tenant_a):
+        Assessment.objects.filter(pk=assessment.pk).update(state="published")
     mine = cast.client_for("secretary").get(url).json()
     theirs = cast.client_for("assessor").get(url).json()
     assert "entry" in _kinds(theirs["explanation"])
@@ -457,6 +461,8 @@ def test_adjustments_need_evidence_and_count(cast, as_tenant, quarter):
     assert response.json() == {"evidence": ["Attach the evidence for this bonus or deduction."]}
     response = assessor.post(_url("adjustment-list"), body | {"evidence": _evidence()})
     assert response.status_code == 201, response.content
+    with as_tenant(cast.tenant_a):
+        Assessment.objects.filter(pk=assessment.pk).update(state="published")
     result = cast.client_for("secretary").get(_url("assessment-result", assessment.pk)).json()
     assert result["deduction_total"] == "5.00"
     mine = cast.client_for("secretary").get(_url("adjustment-list")).json()

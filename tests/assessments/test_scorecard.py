@@ -37,8 +37,16 @@ def _english():
 
 @pytest.fixture
 def quarter(cast, as_tenant) -> dict[str, Any]:
+    """A scored quarter, published: its secretaries read their scorecards."""
     with as_tenant(cast.tenant_a):
-        return scored_quarter(cast)
+        scored = scored_quarter(cast)
+        Assessment.objects.filter(
+            pk__in=[a.pk for a in scored.values() if isinstance(a, Assessment)]
+        ).update(state=Assessment.State.PUBLISHED)
+        for assessment in scored.values():
+            if isinstance(assessment, Assessment):
+                assessment.refresh_from_db()
+        return scored
 
 
 def _client(cast: Any, name: str) -> Any:
@@ -116,6 +124,9 @@ def _scorecard_for_scheme(cast, n: int, quarter: int) -> Assessment:
         for indicator in Indicator.objects.filter(scheme=scheme)
     )  # fmt: skip
     services.recompute_cycle(cycle_id=cycle.pk)
+    # Published, so that its secretary sees the numbers (not the page that waits for them).
+    Assessment.objects.filter(pk=assessment.pk).update(state=Assessment.State.PUBLISHED)
+    assessment.refresh_from_db()
     return assessment
 
 
@@ -135,7 +146,8 @@ def test_scorecard_queries_do_not_grow_with_indicators(
 
     def queries(assessment: Assessment) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(_url("scorecard", assessment)).status_code == 200
+            response = client.get(_url("scorecard", assessment))
+        assert response.status_code == 200 and "data-total" in response.content.decode()
         return len(captured)
 
     # Computed (the first view of these inputs, the scheme not yet compiled in this
@@ -277,3 +289,24 @@ def test_the_indicator_table_adds_up_to_the_total_shown(cast, quarter) -> None:
     rows = response.context["indicator_rows"]
     total = D(response.context["result"]["total"])
     assert sum((row["total_points"] for row in rows), D(0)) == total
+
+
+def test_before_publication_the_secretary_sees_the_state_not_the_numbers(
+    cast, as_tenant, quarter
+) -> None:
+    a11 = quarter["a11"]
+    with as_tenant(cast.tenant_a):
+        Assessment.objects.filter(pk=a11.pk).update(state=Assessment.State.REVIEW)
+        total = f"{a11.result.total:.2f}"
+        i2 = Indicator.objects.get(scheme=a11.scheme, code="i2")
+    own = _client(cast, "secretary")
+    page = own.get(_url("scorecard", a11)).content.decode()
+    assert "not published yet" in page and total not in page
+    listed = own.get(reverse("assessments:list")).content.decode()
+    assert "甲一一社区" in listed and total not in listed
+    data = {f"v_{i2.pk}": "0", f"initial-v_{i2.pk}": "1"}
+    assert own.post(_url("what_if", a11), data).status_code == 404
+    # The street's assessor sees everything, as always.
+    staff = _client(cast, "assessor")
+    assert total in staff.get(_url("scorecard", a11)).content.decode()
+    assert total in staff.get(reverse("assessments:list")).content.decode()

@@ -44,6 +44,9 @@ def test_the_scorecard_shows_the_trend_across_quarters(cast, as_tenant):
         _result(cast, q1, "81.25", "good")
         _result(cast, q2, "91.50", "excellent")
         _result(cast, _assessment(cast, scheme, 1, other), "77.77", "pass")
+        # The quarter still being scored: its running total is not the secretary's to see.
+        _result(cast, _assessment(cast, scheme, 3, own), "59.13", "fail")
+        Assessment.objects.filter(pk__in=[q1.pk, q2.pk]).update(state="published")
     html = (
         cast.client_for("secretary")
         .get(reverse("assessments:scorecard", args=[q2.pk]))
@@ -51,4 +54,5 @@ def test_the_scorecard_shows_the_trend_across_quarters(cast, as_tenant):
     )
     assert "81.25" in html and "91.50" in html and "优秀" in html and "良好" in html
     assert "77.77" not in html  # another secretary's result
+    assert "59.13" not in html  # not published yet
     assert "<polyline" in html

@@ -611,3 +611,27 @@ def test_a_packed_layout_refuses_a_pair_named_twice_or_a_negative_run() -> None:
     layout = EntryLayout((("a", "g", 2), ("b", "g", 0), ("c", "h", 3)))
     assert layout.keys == (("a", "g"), ("b", "g"), ("c", "h"))
     assert layout.bounds == ((0, 2), (2, 2), (2, 5))
+
+
+def test_column_sums_take_the_strided_path_only_when_every_column_has_k_values() -> None:
+    """The bulk path adds strided slices when every column holds the same number of values
+    end to end; any other arrangement sums column by column. Both give the same numbers
+    (the properties in test_engine_properties check that on random schemes)."""
+    from indicators.engine.columns import RunMap
+
+    def run_map(raters: list[int]) -> RunMap:
+        ends = [sum(raters[: n + 1]) for n in range(len(raters))]
+        starts = [0, *ends[:-1]]
+        size = ends[-1] if ends else 0
+        return RunMap(
+            slices=tuple(map(slice, starts, ends)),
+            raters=tuple(raters),
+            lo=(Decimal(0),) * size,
+            hi=(Decimal(1),) * size,
+        )
+
+    assert run_map([3, 3, 3]).stride == 3
+    assert run_map([1, 1]).stride == 1
+    assert run_map([3, 2, 3]).stride == 0
+    assert run_map([0, 0]).stride == 0
+    assert run_map([]).stride == 0

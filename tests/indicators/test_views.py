@@ -604,7 +604,9 @@ def test_preview_at_full_marks_scores_100(cast, as_tenant, published, user):
     )
     assert response.status_code == 200
     result = response.context["result"]
-    assert result["total"] == "100.00" and result["complete"] and result["grade_label"] == "优秀"
+    assert (
+        result["total"] == "100.00" and result["complete"] and result["grade_label"] == "Excellent"
+    )
     html = response.content.decode()
     assert "<html" not in html  # htmx gets the partial
     assert "data-preview-total>100.00<" in html and "<details" in html

@@ -1,11 +1,17 @@
-"""Who may reach what: every route of the foundation × every user of the cast.
+"""Who may reach what: every route of the project × every user of the cast.
 
 A route with no row in MATRIX fails ``test_every_route_is_in_the_matrix``, so a new page or
-endpoint cannot ship without saying who may use it.
+endpoint cannot ship without saying who may use it. ``test_probe_matrix`` sends every route
+its stated request and, empty, every other method it may accept, as each user of the cast
+(two tenants, two streets, each role, anonymous): the status MATRIX states, no row of
+another tenant, street or community in any body (HTML, JSON, PDF, workbook), and no change
+to any table from a refused write. The session ends with the report printed by
+tests/conftest.py (routes, probes, leaks), quoted in docs/security.md.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +88,8 @@ API_WRITE_OBJECT = {"anon": 403, "admin_b": 404, "*": 403}
 # Rows of the probed assessment (a11, street a1, the cast's secretary): its street's
 # assessor, the secretary, admins and leaders see them; the unassigned expert does not.
 API_ASSESSMENT_OBJECT = {"anon": 403, "expert": 404, "admin_b": 404, "*": 200}
+# Its numbers: the assessment is a draft, and a secretary sees numbers once published.
+API_ASSESSMENT_NUMBERS = {**API_ASSESSMENT_OBJECT, "secretary": 404}
 
 MATRIX: dict[str, Probe] = {
     "home": Probe("get", lambda c: reverse("home"), {"anon": 302, "*": 200}),
@@ -323,14 +331,14 @@ MATRIX: dict[str, Probe] = {
         f"assessment-{route}": Probe(
             "get",
             lambda w, route=route: reverse(f"assessment-{route}", args=[w.a["assessment"].pk]),
-            API_ASSESSMENT_OBJECT,
+            API_ASSESSMENT_OBJECT if route == "detail" else API_ASSESSMENT_NUMBERS,
         )
         for route in ("detail", "result")
     },
     "assessment-what-if": Probe(
         "post",
         lambda w: reverse("assessment-what-if", args=[w.a["assessment"].pk]),
-        API_ASSESSMENT_OBJECT,
+        API_ASSESSMENT_NUMBERS,
         {"values": {}},
         "json",
     ),
@@ -462,17 +470,176 @@ def test_every_route_is_in_the_matrix() -> None:
     assert not missing, f"Routes with no access expectation: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("user", USERS)
-@pytest.mark.parametrize("route", sorted(MATRIX))
-def test_route_status(cast, route: str, user: str) -> None:
-    probe = MATRIX[route]
-    world = World(cast)
+# Every user of the cast: two tenants, two streets of tenant A, each role, anonymous. The
+# statuses of MATRIX are stated for USERS; every user's responses are searched for leaks.
+CAST_USERS = [*USERS, "assessor_a2", "secretary_a21", "assessor_b", "secretary_b"]
+
+# Marks appended to the free texts of the populated rows: community a11's (street a1),
+# community a21's (street a2) and tenant B's.
+MARK_A1, MARK_A2, MARK_B = "〔甲一探针〕", "〔甲二探针〕", "〔乙区探针〕"
+A1 = [MARK_A1, "甲一街道", "甲一一社区", "甲一二社区"]
+A2 = [MARK_A2, "甲二街道", "甲二一社区", "甲二二社区"]
+B = [MARK_B, "乙区", "乙一街道", "乙一一社区", "b-admin", "b-assessor", "b-secretary"]
+A = [*A1, *A2, "甲区", "a-admin", "a-leader", "a-assessor", "a-expert", "a-secretary"]
+# What must never appear in a response to each user. The secretary of a11 may see the
+# name of their own street, not its other community.
+FORBIDDEN: dict[str, list[str]] = {
+    "anon": [*A, *B],
+    "admin": B,
+    "leader": B,
+    "assessor": [*A2, *B],
+    "expert": [MARK_A1, MARK_A2, *B],
+    "secretary": [*A2, "甲一二社区", *B],
+    "admin_b": A,
+    "assessor_a2": [*A1, *B],
+    "secretary_a21": [*A1, "甲二二社区", *B],
+    "assessor_b": A,
+    "secretary_b": A,
+}
+# The resident's page names the community its QR code was printed for, to anyone holding
+# the code: that is what the code is for.
+SHOWN_BY_TOKEN = {"rate_card": {"甲一一社区"}, "rate_open": {"甲一一社区"}}
+SAFE_METHODS = {"get", "head", "options"}
+# Figures of the last run, printed at the end of the test session (tests/conftest.py).
+FIGURES: dict[str, dict[str, int]] = {}
+
+
+class ProbeWorld(World):
+    """World, plus tenant B populated and rows of community a21 (street a2), each with its
+    mark, so that a leak of any of them can be found in a response."""
+
+    def __init__(self, cast: Any) -> None:
+        from tests.populate import populate_peer, populate_tenant
+
+        self.cast = cast
+        self.a = populate_tenant(
+            admin=cast.admin, secretary=cast.secretary, rater=cast.assessor, mark=MARK_A1
+        )
+        populate_peer(
+            rows=self.a, secretary=cast.secretary_a21, rater=cast.assessor_a2, mark=MARK_A2
+        )
+        populate_tenant(
+            admin=cast.admin_b, secretary=cast.secretary_b, rater=cast.assessor_b, mark=MARK_B
+        )
+
+
+def body_text(response: Any) -> str:
+    """Everything a person could read in a response: HTML and JSON (with \\u escapes
+    undone), the text of PDFs, the cells of workbooks, the names inside archives."""
+    import io
+    import json
+    import zipfile
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if content.startswith(b"%PDF"):
+        from pypdf import PdfReader
+
+        try:
+            return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+        except Exception:
+            return content.decode("latin-1")
+    if content.startswith(b"PK"):
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        if "spreadsheet" in kind:
+            from openpyxl import load_workbook
+
+            book = load_workbook(io.BytesIO(content), read_only=True)
+            return " ".join(
+                str(cell) for sheet in book for row in sheet.iter_rows(values_only=True)
+                for cell in row if cell is not None
+            )  # fmt: skip
+        return " ".join(archive.namelist())
+    text = content.decode("utf-8", errors="replace")
+    if "json" in kind:
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
+    return text
+
+
+def tenant_state(cast: Any) -> list[Any]:
+    """A fingerprint of every table a request could change, per tenant under its RLS
+    context: row counts everywhere, and on PostgreSQL a hash of every row's text."""
+    from django.apps import apps
+    from django.db import connection
+
+    tables = sorted(
+        {m._meta.db_table for m in apps.get_models() if m._meta.managed and not m._meta.proxy}
+        - {"django_session", "django_migrations"}
+    )
+    if connection.vendor == "postgresql":
+        parts = [
+            f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t)"
+            for table in tables
+        ]
+    else:
+        parts = [f"(SELECT count(*) FROM {table})" for table in tables]
+    state = []
+    for tenant in (cast.tenant_a, cast.tenant_b):
+        with tenant_context(tenant.pk), connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts))
+            state.append(dict(zip(tables, cursor.fetchone(), strict=True)))
+    return state
+
+
+@pytest.mark.parametrize("user", CAST_USERS)
+def test_probe_matrix(cast, user: str) -> None:
+    """Every route, as this user: the expected status (for USERS), no other tenant's,
+    street's or community's rows in the body, and a refused write changes nothing.
+
+    The data is built once; each probe runs in a savepoint rolled back afterwards, so every
+    probe sees the same world whatever the one before it wrote."""
+    from django.db import transaction
+
+    world = ProbeWorld(cast)
     client = cast.client_for(None if user == "anon" else user)
-    kwargs: dict[str, Any] = {"data": probe.data or {}}
-    if probe.encoding == "json":
-        kwargs["content_type"] = "application/json"
-    response = getattr(client, probe.method)(probe.url(world), **kwargs)
-    assert response.status_code == probe.status_for(user), (route, user, response.status_code)
+    forbidden = FORBIDDEN[user]
+    wrong: list[Any] = []
+    leaks: list[Any] = []
+    changed: list[str] = []
+    writes = 0
+    probes = 0
+    # Every probe is rolled back, so the state before each one is this one.
+    baseline = tenant_state(cast)
+    for route in sorted(MATRIX):
+        probe = MATRIX[route]
+        url = probe.url(world)
+        # The stated method with its data, then the other methods a route may accept, sent
+        # empty: those must not fail, leak or (refused) write either.
+        others = {"get", "post"} | ({"patch", "delete"} if url.startswith("/api/") else set())
+        for method in [probe.method, *sorted(others - {probe.method})]:
+            stated = method == probe.method
+            kwargs: dict[str, Any] = {"data": (probe.data or {}) if stated else {}}
+            if probe.encoding == "json" or (not stated and method in ("patch", "delete")):
+                kwargs["content_type"] = "application/json"
+            write = method not in SAFE_METHODS
+            # Logging out or switching the language must not carry over to the next probe.
+            cookies = copy.deepcopy(client.cookies)
+            with transaction.atomic():
+                response = getattr(client, method)(url, **kwargs)
+                probes += 1
+                status = response.status_code
+                if stated and user in USERS and status != probe.status_for(user):
+                    wrong.append((route, status, probe.status_for(user)))
+                elif status >= 500:
+                    wrong.append((route, method, status))
+                text = body_text(response)
+                shown = SHOWN_BY_TOKEN.get(route, set())
+                leaks += [(route, mark) for mark in forbidden if mark in text and mark not in shown]
+                to_login = status == 302 and "/login" in response.get("Location", "")
+                if write and (status in (401, 403, 404, 405) or to_login):
+                    writes += 1
+                    if tenant_state(cast) != baseline:
+                        changed.append(f"{method} {route}")
+                transaction.set_rollback(True)
+            client.cookies = cookies
+    FIGURES[user] = {"routes": len(MATRIX), "probes": probes, "leaks": len(leaks),
+                     "refused_writes": writes, "changed": len(changed)}  # fmt: skip
+    assert not wrong, f"{user}: (route, status, expected): {wrong}"
+    assert not leaks, f"{user} saw rows outside their scope: {leaks}"
+    assert not changed, f"{user}: refused writes that changed data: {changed}"
 
 
 # What each user may see of the org tree: exactly these units, nothing else.

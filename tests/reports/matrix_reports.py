@@ -36,7 +36,10 @@ def _batch(w):
 ROWS: dict[str, Probe] = {
     "reports:index": Probe("get", lambda w: reverse("reports:index"), {"anon": 302, "*": 200}),
     "reports:scorecard": Probe(
-        "get", lambda w: reverse("reports:scorecard", args=[w.a["assessment"].pk]), PAGE_ASSESSMENT
+        "get",
+        lambda w: reverse("reports:scorecard", args=[w.a["assessment"].pk]),
+        # The probed assessment is a draft: its secretary gets no scorecard yet.
+        {**PAGE_ASSESSMENT, "secretary": 404},
     ),
     "reports:street_summary": Probe(
         "get",
@@ -67,12 +70,12 @@ ROWS: dict[str, Probe] = {
     "report-scorecard-detail": Probe(
         "get",
         lambda w: reverse("report-scorecard-detail", args=[w.a["assessment"].pk]),
-        {"anon": 403, "expert": 404, "admin_b": 404, "*": 200},
+        {"anon": 403, "expert": 404, "admin_b": 404, "secretary": 404, "*": 200},
     ),
     "report-scorecard-pdf": Probe(
         "get",
         lambda w: reverse("report-scorecard-pdf", args=[w.a["assessment"].pk]),
-        {"anon": 403, "expert": 404, "admin_b": 404, "*": 202},
+        {"anon": 403, "expert": 404, "admin_b": 404, "secretary": 404, "*": 202},
     ),
     "report-batch-list": Probe("get", lambda w: reverse("report-batch-list"), API_STAFF),
     "report-batch-detail": Probe(

@@ -21,12 +21,16 @@ from tests.reports.scenario import scored_cycle
 
 @pytest.fixture
 def quarter(cast, as_tenant):
-    """Five indicators: tenant A's a11 (the cast's secretary) and a21 (secretary_a21) scored;
-    tenant B's b11 likewise."""
+    """Five indicators: tenant A's a11 (the cast's secretary) and a21 (secretary_a21) scored
+    and published; tenant B's b11 likewise."""
+    from assessments.models import Assessment
+
     with as_tenant(cast.tenant_a):
         cycle, assessments = scored_cycle(cast, 5)
+        Assessment.objects.filter(cycle=cycle).update(state="published")
     with as_tenant(cast.tenant_b):
         cycle_b, assessments_b = scored_cycle(cast, 5, admin=cast.admin_b)
+        Assessment.objects.filter(cycle=cycle_b).update(state="published")
     return {"cycle": cycle, "a": assessments, "cycle_b": cycle_b, "b": assessments_b}
 
 
@@ -59,6 +63,24 @@ def test_scorecard_download_builds_in_a_job_then_serves_the_cache(
     polled = client.get(url, HTTP_HX_REQUEST="true")
     assert polled["HX-Redirect"] == url
     assert ReportArtifact.objects.filter(assessment=quarter["a"]["a11"]).count() == 1
+
+
+def test_secretary_gets_no_scorecard_before_publication(cast, as_tenant, quarter) -> None:
+    from assessments.models import Assessment
+
+    a11 = quarter["a"]["a11"]
+    with as_tenant(cast.tenant_a):
+        Assessment.objects.filter(pk=a11.pk).update(state="review")
+    own = _client(cast, "secretary")
+    assert own.get(reverse("reports:scorecard", args=[a11.pk])).status_code == 404
+    assert own.get(reverse("report-scorecard-pdf", args=[a11.pk])).status_code == 404
+    listed = own.get(reverse("report-scorecard-list")).json()["results"]
+    assert a11.pk not in [row["id"] for row in listed]
+    # The street's assessor builds it as before.
+    assert (
+        _client(cast, "assessor").get(reverse("reports:scorecard", args=[a11.pk])).status_code
+        == 200
+    )
 
 
 def test_secretary_gets_404_for_another_secretarys_report(cast, quarter) -> None:

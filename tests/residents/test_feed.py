@@ -64,3 +64,62 @@ def test_hand_entry_of_a_resident_rating_stays_refused(cast, rating, as_tenant):
     with as_tenant(cast.tenant_a):
         kinds = rateable_kinds(actor_for_user(cast.assessor), rating.assessment)
     assert RaterGroup.Kind.RESIDENTS not in kinds
+
+
+def test_the_residents_group_of_a_qualitative_indicator_takes_the_campaign_result(cast, as_tenant):
+    """基础·发展·特色 has residents rate 居民议事协商 beside the street: the campaign writes the
+    residents' group (the overall index: the indicator names no question), never the
+    street's, and leaves out indicators the community is not scored on."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from assessments.models import Assessment
+    from indicators import services as scheme_services
+    from residents.printing import card_tokens
+    from residents.tokens import read_card_token
+    from tests.residents.conftest import rating_document
+    from tests.residents.test_stats import CARDS
+
+    levels = [
+        {"code": code, "label": label, "min_percent": D(low), "max_percent": D(high), "description": label}
+        for code, label, low, high in (("A", "优", 90, 100), ("B", "良", 75, 90), ("C", "中", 60, 75), ("D", "差", 0, 60))
+    ]  # fmt: skip
+    document = rating_document()
+    document["indicators"] += [
+        {"category": "jichu", "code": "yishi", "name": "居民议事协商", "max_points": D(10), "method": "qualitative", "rater_groups": ["zuzhi", "qunzhong"], "levels": levels},
+        {"category": "jichu", "code": "nongcun", "name": "村民议事", "max_points": D(10), "method": "qualitative", "rater_groups": ["zuzhi", "qunzhong"], "levels": levels, "community_types": ["mountain"]},
+    ]  # fmt: skip
+    admin, assessor = actor_for_user(cast.admin), actor_for_user(cast.assessor)
+    later = timezone.localdate() + dt.timedelta(days=30)
+    with as_tenant(cast.tenant_a):
+        draft = scheme_services.scheme_create_from_document(actor=admin, document=document)
+        scheme = scheme_services.scheme_publish(actor=admin, scheme=draft)
+        cycle = assessment_services.cycle_open(
+            actor=admin, kind="quarterly", year=2026, quarter=3, scheme=scheme,
+            starts_on=dt.date(2026, 7, 1), ends_on=dt.date(2026, 9, 30),
+        )  # fmt: skip
+        campaign = services.campaign_create(
+            actor=assessor, cycle=cycle, community=cast.community_a11, closes_on=later
+        )
+        campaign.min_responses = 3
+        campaign.save(update_fields=["min_responses"])
+        batch = services.card_batch_create(
+            actor=assessor, campaign=campaign, count=10, expires_on=later
+        )
+        for (_n, token), (scores, suggestion) in zip(card_tokens(batch), CARDS, strict=False):
+            services.rating_submit(
+                campaign=campaign, card=read_card_token(token), scores=scores, suggestion=suggestion
+            )
+        assert services.campaign_feed_assessment(actor=assessor, campaign=campaign) == 3
+        assessment = Assessment.objects.get(cycle=cycle, community=cast.community_a11)
+        fed = set(
+            ScoreEntry.objects.filter(assessment=assessment).values_list(
+                "indicator__code", "rater_group__code", "value"
+            )
+        )
+    assert fed == {
+        ("taidu", "qunzhong", D("75.00")),
+        ("zonghe", "qunzhong", D("72.50")),
+        ("yishi", "qunzhong", D("72.50")),
+    }

@@ -161,6 +161,50 @@ def test_the_api_twin_submits_and_refuses_alike(cast, rating, as_tenant):
         assert not Response.objects.get().substantive  # "很好" is empty praise
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ("not json", "detail"),
+        ("[1, 2]", "detail"),
+        ('{"kind": "poster", "token": "x", "scores": {}}', "kind"),
+        ('{"kind": "card", "token": "", "scores": {}}', "token"),
+        ('{"kind": "card", "token": "%s", "scores": {}}' % ("x" * 201), "token"),
+        ('{"kind": "card", "token": "x", "scores": [5, 4]}', "scores"),
+        ('{"kind": "card", "token": "x", "scores": {}, "suggestion": 7}', "suggestion"),
+    ],
+)
+def test_the_api_twin_names_what_is_wrong_with_a_bad_body(cast, rating, as_tenant, body, field):
+    answer = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").post(
+        reverse("public-rating"), body, content_type="application/json"
+    )
+    assert answer.status_code == 400
+    assert field in answer.json() and answer.json()[field][0]
+    assert _count(as_tenant, cast) == 0
+
+
+def test_the_api_twin_wants_a_json_post(cast, rating, as_tenant):
+    api = Client(HTTP_ACCEPT_LANGUAGE="en")
+    url = reverse("public-rating")
+    assert api.get(url).status_code == 405
+    form = api.post(url, {"kind": "card", "token": rating.tokens[0]})
+    assert form.status_code == 415 and "JSON" in form.json()["detail"]
+    assert _count(as_tenant, cast) == 0
+
+
+def test_the_api_twin_stores_with_the_campaign_cached_and_not(cast, rating, as_tenant):
+    """The first submission reads the campaign; the next ones find it in the process's cache
+    and let the write set the tenant. Both are stored under the campaign's tenant."""
+    api = Client()
+    url = reverse("public-rating")
+    for token in rating.tokens[10:13]:
+        body = {"kind": "card", "token": token, "scores": SCORES}
+        assert api.post(url, body, content_type="application/json").status_code == 201
+    with as_tenant(cast.tenant_a):
+        assert Response.objects.filter(tenant=cast.tenant_a).count() == 3
+        assert Answer.objects.filter(tenant=cast.tenant_a).count() == 3 * len(SCORES)
+        assert not Response.objects.exclude(tenant=cast.tenant_a).exists()
+
+
 def test_the_submit_endpoint_is_in_the_openapi_schema(cast):
     schema = cast.client_for("admin").get(reverse("schema"), HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
