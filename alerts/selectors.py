@@ -260,14 +260,15 @@ def heat_map(
     for community, level, n in alerts.values_list("community_id", "level").annotate(n=Count("pk")):
         counts[community][level] = n
     cells = units.filter(parent_id__in=list(by_street)).order_by("name", "pk")
+    labels = {lv.value: str(lv.label) for lv in Level}  # translated once, not per cell
     for pk, name, parent_id in cells.values_list("pk", "name", "parent_id"):
         levels = counts.get(pk, {})
         worst = engine.worst_level(levels)
         by_street[parent_id]["cells"].append(
             {
                 "community": HeatCommunity(pk, name), "worst": worst.value if worst else "",
-                "counts": levels, "worst_label": Level(worst.value).label if worst else "",
-                "summary": [(lv.label, levels[lv.value]) for lv in Level if lv.value in levels],
+                "counts": levels, "worst_label": labels[worst.value] if worst else "",
+                "summary": [(labels[lv], levels[lv]) for lv in labels if lv in levels],
             }
         )  # fmt: skip
     return shown, list(by_street.values())

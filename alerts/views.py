@@ -179,6 +179,7 @@ def heat_map(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "streets": streets, "levels": Level, "filters": data}
+    context["street_choices"] = form.fields["street"].queryset.values_list("pk", "name")  # type: ignore[attr-defined]
     return render(request, "alerts/heat_map.html", {**context, "query": query})
 
 

@@ -3,9 +3,9 @@
     DATABASE_URL=postgres://kaoping:kaoping@127.0.0.1:5432/kaoping python -m bench.pages [--seconds S]
 
 Uses the ``seed_scale`` tenant of N communities (default 3,655; built once in the
-``<db>_bench_scale`` database, which takes a few minutes). Starts gunicorn on loopback (sync
-workers, two per core and one more as ``config/gunicorn.py`` deploys it, with
-``bench.pages_settings``) and, for each page, sends GETs from 16 concurrent
+``<db>_bench_scale`` database, which takes a few minutes). Starts gunicorn on loopback as
+``config/gunicorn.py`` deploys it (two workers per core and one more, four threads each), with
+``bench.pages_settings``, and, for each page, sends GETs from 16 concurrent
 clients for S seconds, each client logged in (a session cookie) as its own user:
 - scorecard: a secretary's own scorecard of the last quarter (``/assessments/<id>/``);
 - grid: a street assessor's scoring grid of a community in their street;
@@ -41,8 +41,9 @@ from bench.common import (
 
 CLIENTS = 16
 ROUNDS = 5
-# As config/gunicorn.py deploys it: two sync workers per core and one more.
+# As config/gunicorn.py deploys it: two workers per core and one more, four threads each.
 WORKERS = (os.cpu_count() or 1) * 2 + 1
+THREADS = 4
 PAGES = ("scorecard", "grid", "community_list", "heat_map")
 
 
@@ -165,7 +166,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--communities", type=int, default=3655)
     parser.add_argument("--seconds", type=float, default=10, help="load per page and per bare run")
-    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.pages_settings")
     setup_django_on_bench_database("bench_scale")
@@ -173,7 +175,9 @@ def main() -> None:
     pairs = sessions(tenant_id, args.communities)
     queries = {page: count_queries(pairs[page]) for page in PAGES}
     port = free_port()
-    server = start_gunicorn(port, "bench.pages_settings", workers=args.workers)
+    server = start_gunicorn(
+        port, "bench.pages_settings", workers=args.workers, threads=args.threads
+    )
     figures: dict[str, Any] = {}
     bares = []
     try:
