@@ -9,6 +9,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +29,7 @@ from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.models import OrgUnit
 from organizations.selectors import scoped, unit_list_for_actor
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadSerializerField
 
 ALL_ROLES = frozenset(Role)
 STAFF = frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR})
@@ -53,6 +55,9 @@ class TalkSerializer(serializers.ModelSerializer[Talk]):
     themes = serializers.SerializerMethodField()
     rectifications = serializers.SerializerMethodField()
     feedback_overdue = serializers.SerializerMethodField()
+    attachment = UploadSerializerField(
+        url=lambda talk: reverse("interviews:attachment", args=[talk.pk]), read_only=True
+    )
 
     class Meta:
         model = Talk

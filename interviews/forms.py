@@ -16,6 +16,7 @@ from interviews.models import STEPS, Talk
 from interviews.selectors import STATUS_FILTERS
 from organizations.models import OrgUnit, User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -83,7 +84,7 @@ class TalkRecordForm(_ScopedForm):
     outcomes = forms.CharField(
         label=_("Outcomes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachment = UploadField(label=_("Attachment"), required=False)
     assessment = forms.ModelChoiceField(
         label=_("Assessment"), queryset=Assessment.objects.none(), required=False
     )

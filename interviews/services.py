@@ -29,6 +29,7 @@ from interviews.models import (
 from interviews.selectors import policy_for_tenant
 from organizations.models import OrgUnit, Secretary, User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
 
 Kind = Talk.Kind
 
@@ -182,6 +183,7 @@ def talk_record(
     if unknown:
         raise ValidationError({"steps": _("Unknown step: %(step)s.") % {"step": ", ".join(sorted(unknown))}})  # fmt: skip
     _check_participants(tenant_id, participants)
+    check_upload(attachment, field="attachment")
     assessment, cycle = _links(tenant_id, community, assessment, cycle)
     before = _snapshot(talk) if talk is not None else None
     if talk is None:

@@ -16,6 +16,7 @@ from assessments.services.common import audit, is_street_assessor
 from assessments.services.cycles import LOCKED_STATES, State
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
 
 
 class EntryConflict(ValidationError):
@@ -87,6 +88,7 @@ def entry_save(
     if rater_group.kind not in rateable_kinds(actor, current):
         raise PermissionDenied(_("You are not a rater of this group for this assessment."))
     _check_value(indicator, value)
+    check_upload(evidence, field="evidence")
     # The organisation group scores as one: any assessor of the street edits the same entry.
     collective = rater_group.kind in (RaterGroup.Kind.ORGANISATION, RaterGroup.Kind.OTHER)
     key = {
@@ -184,6 +186,7 @@ def adjustment_add(
         raise ValidationError({"occurrences": _("Enter at least one occurrence.")})
     if evidence is None:
         raise ValidationError({"evidence": _("Attach the evidence for this bonus or deduction.")})
+    check_upload(evidence, field="evidence")
     if not note.strip():
         raise ValidationError({"note": _("Say what happened.")})
     record = AdjustmentRecord(
@@ -216,6 +219,7 @@ def veto_propose(
         raise ValidationError({"item": _("The veto item is not part of this assessment's scheme.")})
     if evidence is None:
         raise ValidationError({"evidence": _("A veto needs evidence.")})
+    check_upload(evidence, field="evidence")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the veto.")})
     veto = VetoRecord(

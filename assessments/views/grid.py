@@ -27,11 +27,12 @@ from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
 from assessments.selectors import assessment_list_for_actor, indicators_for_assessment
 from assessments.services.common import is_street_assessor
 from assessments.services.scoring import rateable_kinds
-from assessments.views.scorecard import file_response, form_errors, may_see_entries
+from assessments.views.scorecard import form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadField, download_response
 
 PAGE_SIZE = 25
 ASSESSORS = (Role.TENANT_ADMIN, Role.STREET_ASSESSOR)
@@ -77,7 +78,7 @@ class CellForm(forms.Form):
     rater_group = forms.IntegerField()
     value = forms.DecimalField(max_digits=14, decimal_places=4)
     expected_version = forms.IntegerField(required=False, min_value=1)
-    evidence = forms.FileField(required=False)
+    evidence = UploadField(required=False)
 
 
 class AdjustmentForm(forms.Form):
@@ -85,13 +86,13 @@ class AdjustmentForm(forms.Form):
     occurrences = forms.IntegerField(min_value=1, initial=1)
     note = forms.CharField(required=False)
     # Required by the service, which names what is missing; the input carries ``required``.
-    evidence = forms.FileField(required=False)
+    evidence = UploadField(required=False)
 
 
 class VetoForm(forms.Form):
     item = forms.IntegerField()
     reason = forms.CharField(required=False)
-    evidence = forms.FileField(required=False)
+    evidence = UploadField(required=False)
 
 
 def _first_error(form: forms.Form) -> str:
@@ -309,7 +310,7 @@ def entry_evidence(request: HttpRequest, pk: int, entry_pk: int) -> FileResponse
     entry = get_scoped_or_404(ScoreEntry.objects.filter(assessment=assessment), pk=entry_pk)
     if entry.rater_id != actor.user_id and not may_see_entries(actor, assessment):
         raise Http404
-    return file_response(entry.evidence)
+    return download_response(entry.evidence)
 
 
 # Workflow steps ---------------------------------------------------------------------------

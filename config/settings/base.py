@@ -116,6 +116,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("KAOPING_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Uploaded media is never served by URL: only scoped views hand files out (organizations.uploads).
+# The largest upload accepted (evidence, attachments, imports).
+KAOPING_UPLOAD_MAX_BYTES = env.int("KAOPING_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
