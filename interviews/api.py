@@ -130,6 +130,7 @@ class DemandThemeSerializer(serializers.ModelSerializer[DemandTheme]):
 
 
 class PolicySerializer(serializers.Serializer[Any]):
+    # The upper bounds are the service's, with its own sentences.
     feedback_due_days = serializers.IntegerField(min_value=1)
     routine_per_quarter = serializers.IntegerField(min_value=0)
 

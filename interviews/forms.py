@@ -173,6 +173,7 @@ class PeriodForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
+    # The upper bounds are the service's, with its own sentences.
     feedback_due_days = forms.IntegerField(label=_("Feedback due within (days)"), min_value=1)
     routine_per_quarter = forms.IntegerField(
         label=_("Routine talks per community per quarter (minimum)"), min_value=0
@@ -186,7 +187,8 @@ class ThemeForm(forms.Form):
         help_text=_("Separate keywords with commas or spaces, e.g. 加装电梯, 电梯, 爬楼."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+    # A small integer column: past 32767 the database would refuse it with a server error.
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def keyword_list(self) -> list[str]:

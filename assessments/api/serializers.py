@@ -30,6 +30,7 @@ from assessments.models import (
     VetoRecord,
 )
 from assessments.selectors import assessment_list_for_actor
+from assessments.services.scoring import MAX_OCCURRENCES, MAX_VERSION
 from indicators.models import VALUE, AdjustmentItem, Indicator, RaterGroup, VetoItem
 from indicators.selectors import scheme_list_for_actor
 from organizations.api.base import ScopedRelatedField
@@ -179,6 +180,7 @@ class ScoreEntrySerializer(serializers.ModelSerializer[ScoreEntry]):
     evidence = UploadSerializerField(url=_entry_file_url, required=False, allow_null=True)
     expected_version = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_VERSION,
         required=False,
         allow_null=True,
         write_only=True,
@@ -199,7 +201,7 @@ class ScoreEntrySerializer(serializers.ModelSerializer[ScoreEntry]):
 class AdjustmentSerializer(serializers.ModelSerializer[AdjustmentRecord]):
     assessment = ScopedRelatedField(selector=assessment_list_for_actor)
     item = ScopedRelatedField(selector=partial(scoped, AdjustmentItem))
-    occurrences = serializers.IntegerField(min_value=1, default=1)
+    occurrences = serializers.IntegerField(min_value=1, max_value=MAX_OCCURRENCES, default=1)
     evidence = _evidence(
         _("Attach the evidence for this bonus or deduction."), url=_file_url("adjustment")
     )

@@ -18,6 +18,11 @@ from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.tenancy import Actor, Role
 from organizations.uploads import check_upload
 
+# Occurrences of one bonus or deduction on one assessment (a small integer column).
+MAX_OCCURRENCES = 999
+# An entry's version counter (an integer column).
+MAX_VERSION = 2**31 - 1
+
 
 class EntryConflict(ValidationError):
     """Someone else saved the entry since the caller loaded it."""
@@ -184,6 +189,10 @@ def adjustment_add(
         raise ValidationError({"item": _("The item is not part of this assessment's scheme.")})
     if occurrences < 1:
         raise ValidationError({"occurrences": _("Enter at least one occurrence.")})
+    if occurrences > MAX_OCCURRENCES:
+        raise ValidationError(
+            {"occurrences": _("Enter at most %(max)s occurrences.") % {"max": MAX_OCCURRENCES}}
+        )
     if evidence is None:
         raise ValidationError({"evidence": _("Attach the evidence for this bonus or deduction.")})
     check_upload(evidence, field="evidence")

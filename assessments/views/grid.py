@@ -26,7 +26,7 @@ from assessments import services
 from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
 from assessments.selectors import assessment_list_for_actor, indicators_for_assessment
 from assessments.services.common import is_street_assessor
-from assessments.services.scoring import rateable_kinds
+from assessments.services.scoring import MAX_OCCURRENCES, MAX_VERSION, rateable_kinds
 from assessments.views.scorecard import form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.decorators import role_required
@@ -73,24 +73,29 @@ class ListFilterForm(forms.Form):
     )
 
 
+def _id() -> forms.IntegerField:
+    """A row id from the page (fetched through the scope afterwards)."""
+    return forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class CellForm(forms.Form):
-    indicator = forms.IntegerField()
-    rater_group = forms.IntegerField()
+    indicator = _id()
+    rater_group = _id()
     value = forms.DecimalField(max_digits=14, decimal_places=4)
-    expected_version = forms.IntegerField(required=False, min_value=1)
+    expected_version = forms.IntegerField(required=False, min_value=1, max_value=MAX_VERSION)
     evidence = UploadField(required=False)
 
 
 class AdjustmentForm(forms.Form):
-    item = forms.IntegerField()
-    occurrences = forms.IntegerField(min_value=1, initial=1)
+    item = _id()
+    occurrences = forms.IntegerField(min_value=1, max_value=MAX_OCCURRENCES, initial=1)
     note = forms.CharField(required=False)
     # Required by the service, which names what is missing; the input carries ``required``.
     evidence = UploadField(required=False)
 
 
 class VetoForm(forms.Form):
-    item = forms.IntegerField()
+    item = _id()
     reason = forms.CharField(required=False)
     evidence = UploadField(required=False)
 
@@ -193,7 +198,8 @@ def _grid_rows(
                     "rated": group.pk in rated_by,
                     "entry": entry,
                     "value": _plain(entry.value) if entry is not None else "",
-                    "evidence": _evidence(entry) if entry is not None else None,
+                    # Its name and the scoped view's address (never the storage's own URL).
+                    "download": _evidence(entry) if entry is not None else None,
                 }
             )
         rows.append({"indicator": indicator, "hint": _hint(indicator), "cells": cells})
