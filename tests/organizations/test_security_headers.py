@@ -149,3 +149,11 @@ def test_no_served_template_has_inline_script_or_style() -> None:
         if pattern.search(re.sub(r"{#.*?#}", "", path.read_text()))
     ]
     assert not found
+
+
+def test_a_refused_csrf_token_gets_the_apps_own_page(db) -> None:
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The form could not be sent" in html and "<style" not in html

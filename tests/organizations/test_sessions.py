@@ -159,3 +159,19 @@ def test_a_session_engine_that_cannot_be_searched_is_refused(settings) -> None:
     assert check_session_engine() == []
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
     assert [e.id for e in check_session_engine()] == ["kaoping.E001"]
+
+
+def test_deactivating_in_the_platform_admin_ends_sessions_too(cast, rf) -> None:
+    from django.contrib.admin.sites import site
+
+    from organizations.models import User
+
+    client = Client()
+    _login(client, "a-leader")
+    user_admin = site._registry[User]
+    user = User.objects.get(pk=cast.leader.pk)
+    user.is_active = False
+    changed = type("Form", (), {"changed_data": ["is_active"]})()
+    user_admin.save_model(rf.post("/admin/"), user, changed, change=True)
+    assert _user_sessions(cast.leader.pk) == []
+    assert client.get(reverse("home")).status_code == 302
