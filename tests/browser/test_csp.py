@@ -76,7 +76,8 @@ def test_the_admins_pages_run_under_the_policy(cast, as_tenant, open_page) -> No
     for path in pages:
         response = page.goto(path)
         assert response is not None and response.status < 400, (path, response and response.status)
-        page.wait_for_load_state("networkidle")
+        # Until htmx has nothing in flight (the scheme preview loads itself, the bell counts).
+        page.wait_for_function("() => !document.querySelector('.htmx-request')", polling=50)
         if any(chart in path for chart in ("latency", "themes", "dashboard")):
             assert page.locator("canvas").count(), f"no chart was drawn on {path}"
         _hover_charts(page)
