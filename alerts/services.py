@@ -24,6 +24,7 @@ from assessments.services.common import audit, is_street_assessor
 from assessments.services.rectifications import rectification_raise
 from organizations.models import OrgUnit, User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
 
 Status = Alert.Status
 # How far back the circuit breaker looks for consecutive quarters (it needs at most 8).
@@ -287,6 +288,7 @@ def alert_handle(
         raise ValidationError({"status": _("Only an open or acknowledged warning can be handled.")})
     if not note.strip():
         raise ValidationError({"note": _("Say how the warning was handled.")})
+    check_upload(evidence, field="evidence")
     alert.status, alert.handling_note = Status.HANDLED, note.strip()
     alert.handled_by_id, alert.handled_at = actor.user_id, timezone.now()
     if evidence is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +28,7 @@ from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.models import OrgUnit
 from organizations.selectors import people_for_actor, scoped, unit_list_for_actor
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadSerializerField
 
 ALL_ROLES = frozenset(Role)
 STAFF = frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR})
@@ -52,6 +54,9 @@ class TalkSerializer(serializers.ModelSerializer[Talk]):
     themes = serializers.SerializerMethodField()
     rectifications = serializers.SerializerMethodField()
     feedback_overdue = serializers.SerializerMethodField()
+    attachment = UploadSerializerField(
+        url=lambda talk: reverse("interviews:attachment", args=[talk.pk]), read_only=True
+    )
 
     class Meta:
         model = Talk
@@ -124,6 +129,7 @@ class DemandThemeSerializer(serializers.ModelSerializer[DemandTheme]):
 
 
 class PolicySerializer(serializers.Serializer[Any]):
+    # The upper bounds are the service's, with its own sentences.
     feedback_due_days = serializers.IntegerField(min_value=1)
     routine_per_quarter = serializers.IntegerField(min_value=0)
 

@@ -45,12 +45,16 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, where KAOPING_CSP_ENABLED (production and the tests).
+    "organizations.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the tenant middleware: a session past its absolute lifetime is anonymous.
+    "organizations.security.SessionAbsoluteTimeoutMiddleware",
     # After authentication: opens the request transaction and sets the database tenant.
     "organizations.middleware.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -100,6 +104,8 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.int("KAOPING_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ...and this many seconds after login, however busy (organizations.security).
+KAOPING_SESSION_ABSOLUTE_SECONDS = env.int("KAOPING_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 # Login lockout: this many failures for one username within the window lock it for the window.
 KAOPING_LOGIN_MAX_FAILURES = env.int("KAOPING_LOGIN_MAX_FAILURES", default=5)
 KAOPING_LOGIN_LOCKOUT_SECONDS = env.int("KAOPING_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
@@ -116,6 +122,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("KAOPING_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Uploaded media is never served by URL: only scoped views hand files out (organizations.uploads).
+# The largest upload accepted (evidence, attachments, imports).
+KAOPING_UPLOAD_MAX_BYTES = env.int("KAOPING_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Content-Security-Policy (organizations.security): on in production and in the tests, off by
+# default in development, where Django's debug pages use inline styles and scripts.
+KAOPING_CSP_ENABLED = env.bool("KAOPING_CSP", default=False)
+KAOPING_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+# Path prefix -> sources added for it. Empty: every page of the app runs under the policy
+# above (docs/security.md says what was checked).
+KAOPING_CSP_EXCEPTIONS: dict[str, dict[str, list[str]]] = {}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from indicators.preview import preview_score
 from indicators.validation import validate_scheme
 from organizations.api.base import ScopedViewSet
 from organizations.tenancy import Actor, Role
+from organizations.uploads import XLSX_ONLY, validate_upload
 
 ALL_ROLES = frozenset(Role)
 ADMIN = frozenset({Role.TENANT_ADMIN})
@@ -268,6 +270,10 @@ class SchemeExcelViewSet(ScopedViewSet):
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": [_("Choose an .xlsx file to import.")]})
+        try:
+            validate_upload(upload, extensions=XLSX_ONLY)
+        except ValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages}) from exc
         try:
             scheme = import_scheme(actor=self.actor, data=upload.read())
         except SheetErrors as exc:
