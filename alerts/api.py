@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -100,6 +100,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceVie
         return self.render(alert, status.HTTP_201_CREATED)
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not a page
 class ThresholdSerializer(serializers.ModelSerializer[ThresholdSet]):
     class Meta:
         model = ThresholdSet
@@ -124,7 +125,7 @@ class ThresholdViewSet(_ServiceViewSet):
         row = selectors.threshold_set_for_tenant(tenant_id=self.actor.tenant_id)
         return Response(ThresholdSerializer(row).data)
 
-    @extend_schema(request=ThresholdSerializer, responses=ThresholdSerializer)
+    @extend_schema(request=ThresholdSerializer, responses={200: ThresholdSerializer})
     def create(self, request: Request) -> Response:
         current = selectors.threshold_set_for_tenant(tenant_id=self.actor.tenant_id)
         data = ThresholdSerializer(current, data=request.data, partial=True)

@@ -90,6 +90,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "organizations.api.errors.not_found"
+handler500 = "organizations.api.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

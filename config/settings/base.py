@@ -133,7 +133,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "organizations.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "organizations.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
