@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -106,6 +106,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceVie
         return self.render(alert, status.HTTP_201_CREATED)
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not a page
 class ThresholdSerializer(serializers.ModelSerializer[ThresholdSet]):
     class Meta:
         model = ThresholdSet
@@ -130,7 +131,7 @@ class ThresholdViewSet(_ServiceViewSet):
         row = selectors.threshold_set_for_tenant(tenant_id=self.actor.tenant_id)
         return Response(ThresholdSerializer(row).data)
 
-    @extend_schema(request=ThresholdSerializer, responses=ThresholdSerializer)
+    @extend_schema(request=ThresholdSerializer, responses={200: ThresholdSerializer})
     def create(self, request: Request) -> Response:
         current = selectors.threshold_set_for_tenant(tenant_id=self.actor.tenant_id)
         data = ThresholdSerializer(current, data=request.data, partial=True)

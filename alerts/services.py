@@ -170,13 +170,18 @@ def _trip_circuit_breaker(*, tenant_id: int, today: dt.date, quarters: int) -> i
     )
     if not tripped:
         return 0
-    known = set(
+    rows = list(
         Escalation.objects.filter(tenant_id=tenant_id, community_id__in=list(tripped)).values_list(
-            "community_id", "period"
+            "community_id", "period", "talk_id"
         )
     )
+    known = {(community, period) for community, period, _talk in rows}
     new = {c: p for c, p in tripped.items() if (c, p) not in known}
     if not new:
+        if any(talk is None for _c, _p, talk in rows):
+            # The job planning the talk is enqueued once the escalation is committed; a
+            # worker killed in between lost it, and this run asks for it again.
+            _plan_talks_on_commit(tenant_id)
         return 0
     created = _schedule_special_talk(tenant_id=tenant_id, runs=new, quarters=quarters)
     names = list(
@@ -229,12 +234,16 @@ def _schedule_special_talk(
     ]
     created = Escalation.objects.bulk_create(rows)
     if created:
-        # Planning a talk takes a few queries per community: a job of its own keeps the
-        # evaluation's query count flat.
-        from alerts.tasks import schedule_special_talks
-
-        schedule_special_talks.delay_on_commit(tenant_id)
+        _plan_talks_on_commit(tenant_id)
     return created
+
+
+def _plan_talks_on_commit(tenant_id: int) -> None:
+    # Planning a talk takes a few queries per community: a job of its own keeps the
+    # evaluation's query count flat.
+    from alerts.tasks import schedule_special_talks
+
+    schedule_special_talks.delay_on_commit(tenant_id)
 
 
 @transaction.atomic

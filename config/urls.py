@@ -90,5 +90,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "organizations.api.errors.not_found"
+handler500 = "organizations.api.errors.server_error"
+
 # Uploaded media has no URL of its own, not even in DEBUG: files are handed out only by
 # views that fetched their row through the actor's scope (organizations.uploads).

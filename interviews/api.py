@@ -13,7 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -128,6 +133,7 @@ class DemandThemeSerializer(serializers.ModelSerializer[DemandTheme]):
         validators: list[Any] = []
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not a page
 class PolicySerializer(serializers.Serializer[Any]):
     # The upper bounds are the service's, with its own sentences.
     feedback_due_days = serializers.IntegerField(min_value=1)
@@ -360,7 +366,7 @@ class TalkPolicyViewSet(ScopedViewSet):
     def list(self, request: Request) -> Response:
         return Response(PolicySerializer(selectors.policy_for_tenant(self.actor.tenant_id)).data)
 
-    @extend_schema(request=PolicySerializer, responses=PolicySerializer)
+    @extend_schema(request=PolicySerializer, responses={200: PolicySerializer})
     def create(self, request: Request) -> Response:
         data = PolicySerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -159,7 +159,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "organizations.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "organizations.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -210,15 +210,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# The one task allowed longer: a report batch renders a whole district's scorecards.
+REPORT_BATCH_TIME_LIMIT = env.int("REPORT_BATCH_TIME_LIMIT", default=32 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Late acknowledgement is switched on per task (idempotent tasks only, see
 # organizations.tasks_base); the default stays early so a non-idempotent task is never run twice.
 CELERY_TASK_ACKS_LATE = False
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
-# A message not acknowledged within the visibility timeout is redelivered. It must exceed the
-# longest task (time limit) and every ETA/countdown, and be the same for broker and results.
-CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT * 2
+# A message not acknowledged within the visibility timeout is redelivered, even to a second
+# worker while the first still runs it. It must exceed the longest task (the report batch's
+# time limit, not only the default one) and every ETA/countdown, and be the same for broker
+# and results.
+CELERY_VISIBILITY_TIMEOUT = 2 * max(CELERY_TASK_TIME_LIMIT, REPORT_BATCH_TIME_LIMIT)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

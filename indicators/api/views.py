@@ -51,6 +51,7 @@ class SchemeViewSet(
     write_roles = ADMIN
     # Validating and previewing are POSTs that write nothing: every reader may use them.
     read_actions = frozenset({"validate_scheme", "preview"})
+    locked_writes = True  # a published version: 409 (organizations.api.schema)
     queryset = Scheme.objects.none()
     serializer_class = s.SchemeSerializer
     filterset_fields = ["state", "year", "code"]
@@ -137,6 +138,7 @@ class SchemePartViewSet(
 
     read_roles = ALL_ROLES
     write_roles = ADMIN
+    locked_writes = True
     filterset_fields = ["scheme"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     model: ClassVar[type[Model]]
