@@ -7,7 +7,8 @@ from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,13 +21,19 @@ from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.models import OrgUnit
 from organizations.selectors import people_for_actor, unit_list_for_actor
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadSerializerField
 
 ALL_ROLES = frozenset(Role)
 ASSESSORS = frozenset({Role.TENANT_ADMIN, Role.STREET_ASSESSOR})
 ADMIN = frozenset({Role.TENANT_ADMIN})
 
 
+def _evidence_url(alert: Alert) -> str:
+    return reverse("alerts:evidence", args=[alert.pk])
+
+
 class AlertSerializer(serializers.ModelSerializer[Alert]):
+    evidence = UploadSerializerField(url=_evidence_url, read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
     street_name = serializers.CharField(source="street.name", read_only=True)
     rule_label = serializers.CharField(source="get_rule_display", read_only=True)
@@ -44,7 +51,7 @@ class AlertSerializer(serializers.ModelSerializer[Alert]):
 
 class HandleSerializer(serializers.Serializer[Any]):
     note = serializers.CharField()
-    evidence = serializers.FileField(required=False, allow_null=True)
+    evidence = UploadSerializerField(required=False, allow_null=True)
 
 
 class RaiseRectificationSerializer(serializers.Serializer[Any]):
@@ -99,6 +106,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceVie
         return self.render(alert, status.HTTP_201_CREATED)
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not a page
 class ThresholdSerializer(serializers.ModelSerializer[ThresholdSet]):
     class Meta:
         model = ThresholdSet
@@ -123,7 +131,7 @@ class ThresholdViewSet(_ServiceViewSet):
         row = selectors.threshold_set_for_tenant(tenant_id=self.actor.tenant_id)
         return Response(ThresholdSerializer(row).data)
 
-    @extend_schema(request=ThresholdSerializer, responses=ThresholdSerializer)
+    @extend_schema(request=ThresholdSerializer, responses={200: ThresholdSerializer})
     def create(self, request: Request) -> Response:
         current = selectors.threshold_set_for_tenant(tenant_id=self.actor.tenant_id)
         data = ThresholdSerializer(current, data=request.data, partial=True)

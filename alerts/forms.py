@@ -11,6 +11,7 @@ from alerts.models import Alert, Incident, Level, Rule, ThresholdSet
 from alerts.services import THRESHOLD_FIELDS
 from organizations.models import OrgUnit, User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadField
 
 SMALL = {"class": "form-select form-select-sm"}
 
@@ -72,7 +73,7 @@ class HandleForm(forms.Form):
         label=_("How it was handled"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
-    evidence = forms.FileField(label=_("Evidence"), required=False)  # fmt: skip
+    evidence = UploadField(label=_("Evidence"), required=False)
 
 
 class RectifyForm(forms.Form):

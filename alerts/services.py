@@ -24,6 +24,7 @@ from assessments.services.common import audit, is_street_assessor
 from assessments.services.rectifications import rectification_raise
 from organizations.models import OrgUnit, User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
 
 Status = Alert.Status
 # How far back the circuit breaker looks for consecutive quarters (it needs at most 8).
@@ -169,13 +170,18 @@ def _trip_circuit_breaker(*, tenant_id: int, today: dt.date, quarters: int) -> i
     )
     if not tripped:
         return 0
-    known = set(
+    rows = list(
         Escalation.objects.filter(tenant_id=tenant_id, community_id__in=list(tripped)).values_list(
-            "community_id", "period"
+            "community_id", "period", "talk_id"
         )
     )
+    known = {(community, period) for community, period, _talk in rows}
     new = {c: p for c, p in tripped.items() if (c, p) not in known}
     if not new:
+        if any(talk is None for _c, _p, talk in rows):
+            # The job planning the talk is enqueued once the escalation is committed; a
+            # worker killed in between lost it, and this run asks for it again.
+            _plan_talks_on_commit(tenant_id)
         return 0
     created = _schedule_special_talk(tenant_id=tenant_id, runs=new, quarters=quarters)
     names = list(
@@ -228,12 +234,16 @@ def _schedule_special_talk(
     ]
     created = Escalation.objects.bulk_create(rows)
     if created:
-        # Planning a talk takes a few queries per community: a job of its own keeps the
-        # evaluation's query count flat.
-        from alerts.tasks import schedule_special_talks
-
-        schedule_special_talks.delay_on_commit(tenant_id)
+        _plan_talks_on_commit(tenant_id)
     return created
+
+
+def _plan_talks_on_commit(tenant_id: int) -> None:
+    # Planning a talk takes a few queries per community: a job of its own keeps the
+    # evaluation's query count flat.
+    from alerts.tasks import schedule_special_talks
+
+    schedule_special_talks.delay_on_commit(tenant_id)
 
 
 @transaction.atomic
@@ -287,6 +297,7 @@ def alert_handle(
         raise ValidationError({"status": _("Only an open or acknowledged warning can be handled.")})
     if not note.strip():
         raise ValidationError({"note": _("Say how the warning was handled.")})
+    check_upload(evidence, field="evidence")
     alert.status, alert.handling_note = Status.HANDLED, note.strip()
     alert.handled_by_id, alert.handled_at = actor.user_id, timezone.now()
     if evidence is not None:

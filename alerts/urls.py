@@ -3,6 +3,7 @@ from django.urls import URLPattern, path
 from alerts.views import (
     alert_acknowledge,
     alert_detail,
+    alert_evidence,
     alert_handle,
     alert_list,
     alert_rectify,
@@ -21,6 +22,7 @@ app_name = "alerts"
 urlpatterns: list[URLPattern] = [
     path("", alert_list, name="list"),
     path("<int:pk>/", alert_detail, name="detail"),
+    path("<int:pk>/evidence/", alert_evidence, name="evidence"),
     path("<int:pk>/acknowledge/", alert_acknowledge, name="acknowledge"),
     path("<int:pk>/handle/", alert_handle, name="handle"),
     path("<int:pk>/resolve/", alert_resolve, name="resolve"),

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alerts import selectors, services
 from alerts.forms import (
@@ -33,6 +33,7 @@ from assessments.services.common import is_street_assessor
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
+from organizations.uploads import download_response
 
 ALL_ROLES = tuple(Role)
 STAFF = (Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR)
@@ -78,6 +79,14 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, "alerts/detail.html",
         {"alert": alert, "may_act": may_act, "handle_form": HandleForm()},
     )  # fmt: skip
+
+
+@role_required(*ALL_ROLES)
+@require_GET
+def alert_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence of how a warning was handled, to whoever may read the warning."""
+    alert = selectors.alert_get_for_actor(actor=_actor(request), pk=pk)
+    return download_response(alert.evidence)
 
 
 @require_POST

@@ -225,8 +225,18 @@ class _People:
         return self._secretaries[community]
 
 
-def _evidence(name: str, text: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, f"（演示材料）{text}\n".encode(), "text/plain")
+# A one-page blank PDF: uploads take documents and photos only (organizations/uploads.py).
+_BLANK_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _evidence(name: str) -> SimpleUploadedFile:
+    """Demo evidence named for what it stands for (the record's note says what it shows)."""
+    return SimpleUploadedFile(f"{name}.pdf", _BLANK_PDF, "application/pdf")
 
 
 # Step 1: open and score --------------------------------------------------------------------
@@ -421,7 +431,7 @@ def _adjust(people: _People, cycle: Cycle, n: int) -> None:
         services.adjustment_add(
             actor=people.assessor(assessment), assessment=assessment, item=items[item],
             occurrences=occurrences, note=note,
-            evidence=_evidence(f"{items[item].name}.txt", note),
+            evidence=_evidence(items[item].name),
         )  # fmt: skip
     quarter, code, item, reason = VETO
     if quarter == n:
@@ -429,7 +439,7 @@ def _adjust(people: _People, cycle: Cycle, n: int) -> None:
         veto = services.veto_propose(
             actor=people.assessor(assessment), assessment=assessment,
             item=VetoItem.objects.get(scheme_id=cycle.scheme_id, code=item), reason=reason,
-            evidence=_evidence("事故调查报告.txt", reason),
+            evidence=_evidence("事故调查报告"),
         )  # fmt: skip
         # A second person approves: vetoes are easy to overuse.
         services.veto_decide(actor=people.admin, veto=veto, approve=True)
@@ -484,7 +494,7 @@ def _appeal(people: _People, assessment: Assessment) -> None:
     appeal = services.appeal_file(
         actor=people.secretary(assessment.community.code), assessment=assessment,
         indicator=indicator, reason=APPEAL_REASON,
-        evidence=_evidence("跨区转办工单清单.txt", "15 件跨区转办工单的编号和转办记录。"),
+        evidence=_evidence("跨区转办工单清单"),
     )  # fmt: skip
     appeal = services.appeal_review(
         actor=people.assessor(assessment), appeal=appeal, decision="escalate",
@@ -509,7 +519,7 @@ def _rectify(people: _People, latest: dict[str, Assessment]) -> None:
         if progress:
             item = services.rectification_mark_done(
                 actor=people.secretary(code), item=item, note=progress,
-                evidence=_evidence("整改照片说明.txt", progress),
+                evidence=_evidence("整改照片说明"),
             )  # fmt: skip
         if code == "xinhe":
             services.rectification_review(actor=assessor, item=item, accept=True)

@@ -9,10 +9,16 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -27,6 +33,7 @@ from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.models import OrgUnit
 from organizations.selectors import people_for_actor, scoped, unit_list_for_actor
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadSerializerField
 
 ALL_ROLES = frozenset(Role)
 STAFF = frozenset({Role.TENANT_ADMIN, Role.DISTRICT_LEADER, Role.STREET_ASSESSOR})
@@ -52,6 +59,9 @@ class TalkSerializer(serializers.ModelSerializer[Talk]):
     themes = serializers.SerializerMethodField()
     rectifications = serializers.SerializerMethodField()
     feedback_overdue = serializers.SerializerMethodField()
+    attachment = UploadSerializerField(
+        url=lambda talk: reverse("interviews:attachment", args=[talk.pk]), read_only=True
+    )
 
     class Meta:
         model = Talk
@@ -123,7 +133,9 @@ class DemandThemeSerializer(serializers.ModelSerializer[DemandTheme]):
         validators: list[Any] = []
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not a page
 class PolicySerializer(serializers.Serializer[Any]):
+    # The upper bounds are the service's, with its own sentences.
     feedback_due_days = serializers.IntegerField(min_value=1)
     routine_per_quarter = serializers.IntegerField(min_value=0)
 
@@ -354,7 +366,7 @@ class TalkPolicyViewSet(ScopedViewSet):
     def list(self, request: Request) -> Response:
         return Response(PolicySerializer(selectors.policy_for_tenant(self.actor.tenant_id)).data)
 
-    @extend_schema(request=PolicySerializer, responses=PolicySerializer)
+    @extend_schema(request=PolicySerializer, responses={200: PolicySerializer})
     def create(self, request: Request) -> Response:
         data = PolicySerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -17,6 +17,7 @@ from interviews.selectors import STATUS_FILTERS
 from organizations.models import OrgUnit, User
 from organizations.selectors import people_for_actor
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,7 +78,7 @@ class TalkRecordForm(_ScopedForm):
     outcomes = forms.CharField(
         label=_("Outcomes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachment = UploadField(label=_("Attachment"), required=False)
     assessment = forms.ModelChoiceField(
         label=_("Assessment"), queryset=Assessment.objects.none(), required=False
     )
@@ -166,6 +167,7 @@ class PeriodForm(forms.Form):
 
 
 class PolicyForm(forms.Form):
+    # The upper bounds are the service's, with its own sentences.
     feedback_due_days = forms.IntegerField(label=_("Feedback due within (days)"), min_value=1)
     routine_per_quarter = forms.IntegerField(
         label=_("Routine talks per community per quarter (minimum)"), min_value=0
@@ -179,7 +181,8 @@ class ThemeForm(forms.Form):
         help_text=_("Separate keywords with commas or spaces, e.g. 加装电梯, 电梯, 爬楼."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+    # A small integer column: past 32767 the database would refuse it with a server error.
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def keyword_list(self) -> list[str]:

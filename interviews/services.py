@@ -29,6 +29,7 @@ from interviews.models import (
 from interviews.selectors import policy_for_tenant
 from organizations.models import OrgUnit, Secretary, User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
 
 Kind = Talk.Kind
 
@@ -45,6 +46,7 @@ DEFAULT_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("噪音扰民", ("噪音", "噪音扰民", "广场舞", "扰民")),
 )  # fmt: skip
 MAX_FEEDBACK_DAYS = 90
+MAX_ROUTINE_PER_QUARTER = 31
 
 
 def _require_assessor(actor: Actor, street_id: int | None) -> None:
@@ -182,6 +184,7 @@ def talk_record(
     if unknown:
         raise ValidationError({"steps": _("Unknown step: %(step)s.") % {"step": ", ".join(sorted(unknown))}})  # fmt: skip
     _check_participants(tenant_id, participants)
+    check_upload(attachment, field="attachment")
     assessment, cycle = _links(tenant_id, community, assessment, cycle)
     before = _snapshot(talk) if talk is not None else None
     if talk is None:
@@ -309,12 +312,13 @@ def theme_save(
 def policy_update(*, actor: Actor, feedback_due_days: int, routine_per_quarter: int) -> TalkPolicy:
     """Change when feedback is due (for talks recorded from now on) and the routine minimum."""
     _require_admin(actor)
+    errors: dict[str, str] = {}
     if not 1 <= feedback_due_days <= MAX_FEEDBACK_DAYS:
-        raise ValidationError(
-            {"feedback_due_days": _("Feedback is due within 1 to %(max)s days.") % {"max": MAX_FEEDBACK_DAYS}}
-        )  # fmt: skip
-    if routine_per_quarter > 31:
-        raise ValidationError({"routine_per_quarter": _("At most 31 routine talks a quarter.")})
+        errors["feedback_due_days"] = _("Feedback is due within 1 to %(max)s days.") % {"max": MAX_FEEDBACK_DAYS}  # fmt: skip
+    if not 0 <= routine_per_quarter <= MAX_ROUTINE_PER_QUARTER:
+        errors["routine_per_quarter"] = _("At most 31 routine talks a quarter.")
+    if errors:  # both at once, so that one correction is enough
+        raise ValidationError(errors)
     policy, _created = TalkPolicy.objects.get_or_create(tenant_id=actor.tenant_id)
     before = {"feedback_due_days": policy.feedback_due_days, "routine_per_quarter": policy.routine_per_quarter}  # fmt: skip
     policy.feedback_due_days, policy.routine_per_quarter = feedback_due_days, routine_per_quarter

@@ -1,9 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from organizations.admin_base import TenantScopedAdmin
 from organizations.models import Membership, OrgUnit, Secretary, Tenant, User
+from organizations.security import end_user_sessions
 
 
 @admin.register(Tenant)
@@ -21,6 +25,11 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Kaoping"), {"fields": ("tenant", "full_name", "phone")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and not obj.is_active and "is_active" in form.changed_data:
+            end_user_sessions(obj.pk)
 
 
 @admin.register(OrgUnit)

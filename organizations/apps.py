@@ -7,4 +7,4 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations and users")
 
     def ready(self) -> None:
-        from organizations import signals  # noqa: F401
+        from organizations import security, signals  # noqa: F401

@@ -6,6 +6,7 @@ The same check guards the login page and the API token endpoint.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Any
 
@@ -17,7 +18,10 @@ from django.utils import timezone
 
 
 def _key(username: str) -> str:
-    return f"login-failures:{username.strip().lower()}"
+    # Hashed: the name is whatever the form or API was sent (any length, any character),
+    # and a cache key should be short and plain.
+    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    return f"login-failures:{digest}"
 
 
 def lockout_remaining_seconds(username: str) -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from organizations.models import Membership, OrgUnit, Secretary, Tenant, User
+from organizations.security import end_user_sessions
 from organizations.tenancy import Actor, Role
 
 
@@ -142,6 +143,9 @@ def user_set_active(*, actor: Actor, user: User, is_active: bool) -> User:
     before = _snapshot(user, USER_FIELDS)
     user.is_active = is_active
     user.save(update_fields=["is_active"])
+    if not is_active:
+        # Logged out everywhere at once: no browser session or API token outlives the account.
+        end_user_sessions(user.pk)
     audit_record(
         tenant_id=actor.tenant_id,
         actor=_acting_user(actor),

@@ -19,6 +19,7 @@ from assessments.models import Assessment, Cycle
 from assessments.selectors import assessments_with_numbers_for_actor
 from organizations.api.base import ScopedRelatedField, ScopedViewSet
 from organizations.tenancy import Actor, Role
+from organizations.uploads import download_response
 from reports import selectors, services
 from reports.models import ReportBatch
 
@@ -56,12 +57,7 @@ class ReportBatchSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
 
 def _pdf(artifact: Any) -> FileResponse:
-    return FileResponse(
-        artifact.file.open("rb"),
-        as_attachment=True,
-        filename=artifact.file.name.rsplit("/", 1)[-1],
-        content_type="application/pdf",
-    )
+    return download_response(artifact.file)
 
 
 class ScorecardReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -124,6 +120,4 @@ class ReportBatchViewSet(
         batch = self.get_object()
         if not batch.file:
             return Response({"detail": "not finished"}, status=status.HTTP_404_NOT_FOUND)
-        return FileResponse(
-            batch.file.open("rb"), as_attachment=True, filename=batch.file.name.rsplit("/", 1)[-1]
-        )
+        return download_response(batch.file)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import zipfile
+from functools import partial
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -64,10 +66,28 @@ def _store(
         defaults={**about, "fingerprint": fingerprint, "pages": pages, "built_at": timezone.now()},
     )
     old = artifact.file.name if artifact.file else None
-    artifact.file.save(name, ContentFile(content), save=True)
+    # One directory per set of inputs: a rebuild never writes over the file that the
+    # committed row still serves, and a retry of the same build writes the same path.
+    write_file(artifact.file, f"{fingerprint[:16]}/{name}", content)
+    artifact.save(update_fields=["file"])
     if old and old != artifact.file.name:
-        artifact.file.storage.delete(old)
+        # Only once the new row is committed: were the job killed before, the old row (and
+        # its file) would still be the one in the database.
+        transaction.on_commit(partial(artifact.file.storage.delete, old))
     return artifact
+
+
+def write_file(file: FieldFile, name: str, content: bytes | File[Any]) -> None:
+    """Store ``content`` as ``file`` under exactly ``name`` (below the field's directory).
+
+    Files are written before the job's transaction commits. A job killed in between leaves
+    a file that no row names, and runs again (acknowledged late): under the same inputs it
+    comes to the same name and must replace that file (perhaps cut short), not put a
+    second copy beside it under a suffixed name. No committed row names that path: a row
+    with the same inputs would have been served from the cache instead of rebuilt."""
+    target = file.field.generate_filename(file.instance, name)
+    file.storage.delete(target)
+    file.save(name, content if isinstance(content, File) else ContentFile(content), save=False)
 
 
 def scorecard_html(assessment: Assessment) -> str:
@@ -282,7 +302,7 @@ def batch_finish(*, batch_id: int) -> ReportBatch:
                 with item.artifact.file.open("rb") as handle:
                     archive.writestr(scorecard_filename(item.assessment), handle.read())
         spool.seek(0)
-        batch.file.save(f"{batch.cycle.name}-{batch.pk}.zip", File(spool), save=False)
+        write_file(batch.file, f"{batch.cycle.name}-{batch.pk}.zip", File(spool))
     batch.done, batch.failures = done, failures
     batch.status = ReportBatch.Status.DONE
     batch.finished_at = timezone.now()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,10 @@ from organizations.tasks_base import tenant_task
 from reports import services
 
 SINGLE_LIMITS: dict[str, Any] = {"soft_time_limit": 60, "time_limit": 90}
-BATCH_LIMITS: dict[str, Any] = {"soft_time_limit": 30 * 60, "time_limit": 32 * 60}
+BATCH_LIMITS: dict[str, Any] = {
+    "soft_time_limit": settings.REPORT_BATCH_TIME_LIMIT - 2 * 60,
+    "time_limit": settings.REPORT_BATCH_TIME_LIMIT,
+}
 
 
 @tenant_task(name="reports.build_scorecard", **SINGLE_LIMITS)

@@ -7,13 +7,12 @@ street's or secretary's report answers 404 exactly as a missing one.
 
 from __future__ import annotations
 
-import os
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from assessments.models import Cycle
 from organizations.decorators import role_required
 from organizations.models import OrgUnit
 from organizations.tenancy import Actor, Role
+from organizations.uploads import download_response
 from reports import excel, selectors, services
 from reports.models import ReportArtifact, ReportBatch
 
@@ -65,13 +65,8 @@ def _street_param(request: HttpRequest, actor: Actor) -> OrgUnit | None:
 
 
 def _file(artifact: ReportArtifact | ReportBatch) -> HttpResponse:
-    try:
-        handle = artifact.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    filename = os.path.basename(artifact.file.name or "")
     # role_required types views as returning HttpResponse; a FileResponse streams instead.
-    return cast(HttpResponse, FileResponse(handle, as_attachment=True, filename=filename))
+    return cast(HttpResponse, download_response(artifact.file))
 
 
 def _serve_or_wait(

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from assessments.models import Cycle
 from organizations.api.base import ScopedRelatedField, ScopedViewSet
+from organizations.api.schema import VALIDATION_ERROR
 from organizations.models import OrgUnit
 from organizations.selectors import unit_list_for_actor
 from organizations.tenancy import Actor, Role
@@ -235,10 +236,14 @@ class PublicRatingView(APIView):
         request=PublicRatingSerializer,
         responses={
             201: DetailSerializer,
+            400: OpenApiResponse(
+                VALIDATION_ERROR,
+                description="tampered token (detail and code) or invalid answers (each field "
+                "with its messages)",
+            ),
             **{
                 code: OpenApiResponse(DetailSerializer, description=description)
                 for code, description in (
-                    (400, "tampered token or invalid answers"),
                     (409, "card already used"),
                     (410, "card expired or campaign closed"),
                     (415, "the body is not JSON"),

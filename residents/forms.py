@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Cycle
 from organizations.models import OrgUnit
+from organizations.uploads import TABLES, UploadField
 from residents.models import Campaign, question_label
 
 SCORE_CHOICES = [
@@ -77,7 +78,8 @@ class ReplyForm(forms.Form):
 
 
 class ComplaintsForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        extensions=TABLES,
         label=_("12345 hotline complaints (CSV or Excel)"),
         help_text=_("Columns: community code or name, year, quarter, number of complaints."),
     )

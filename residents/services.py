@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from assessments.services.cycles import LOCKED_STATES
 from indicators.models import Indicator, RaterGroup
 from organizations.models import OrgUnit
 from organizations.tenancy import Actor, Role
+from organizations.uploads import TABLES, check_upload
 from residents import rules, selectors
 from residents.models import Answer, Campaign, CardBatch, ComplaintCount, Response, UsedCard
 from residents.tokens import CardToken, TokenError
@@ -344,6 +346,7 @@ def complaints_import(*, actor: Actor, name: str, content: bytes) -> int:
         for unit in OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY)
         for key in (unit.code, unit.name)
     }
+    check_upload(ContentFile(content, name=name), field="file", extensions=TABLES)
     rows = _rows_from_upload(name, content)
     first = 1
     if rows and not (len(rows[0]) > 1 and str(rows[0][1]).strip().isdigit()):

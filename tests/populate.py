@@ -144,7 +144,7 @@ def _talk_rows(
         tenant_id=tenant_id, kind=Talk.Kind.ROUTINE, status=Talk.Status.HELD, street=assessment.street,
         community=assessment.community, secretary=assessment.secretary, assessment=assessment,
         cycle=assessment.cycle, held_on=dt.date(2026, 7, 10), feedback_due=dt.date(2026, 7, 17),
-        notes="居民反映加装电梯" + mark, created_by=rater,
+        notes="居民反映加装电梯" + mark, created_by=rater, attachment=ContentFile(b"%PDF-1.4", name="talk.pdf"),
     )  # fmt: skip
     theme = DemandTheme.objects.create(tenant_id=tenant_id, name="加装电梯", keywords=["加装电梯"])
     return {

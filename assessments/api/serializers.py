@@ -7,10 +7,12 @@ outside the caller's streets, is refused as "does not exist" like a missing one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -28,12 +30,14 @@ from assessments.models import (
     VetoRecord,
 )
 from assessments.selectors import assessment_list_for_actor
+from assessments.services.scoring import MAX_OCCURRENCES, MAX_VERSION
 from indicators.models import VALUE, AdjustmentItem, Indicator, RaterGroup, VetoItem
 from indicators.selectors import scheme_list_for_actor
 from organizations.api.base import ScopedRelatedField
 from organizations.models import OrgUnit, User
 from organizations.selectors import people_for_actor, scoped, unit_list_for_actor
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadSerializerField
 
 # Users are not tenant-owned rows with a scope of their own; these two are the people a
 # request body may name. (They belong in organizations.selectors.)
@@ -48,9 +52,25 @@ def experts_for_actor(*, actor: Actor | None) -> QuerySet[User]:
     ).distinct()
 
 
-def _evidence(message: Any, *, required: bool = True) -> serializers.FileField:
+def _file_url(kind: str) -> Callable[[Any], str]:
+    """Where a row's file is served: the scoped evidence view of its assessment."""
+    return lambda row: reverse("assessments:evidence", args=[row.assessment_id, kind, row.pk])
+
+
+def _entry_file_url(entry: ScoreEntry) -> str:
+    return reverse("assessments:entry_evidence", args=[entry.assessment_id, entry.pk])
+
+
+def _rectification_file_url(item: Rectification) -> str:
+    return reverse("assessments:rectification_evidence", args=[item.pk])
+
+
+def _evidence(
+    message: Any, *, url: Callable[[Any], str], required: bool = True
+) -> UploadSerializerField:
     """An evidence upload; a missing one is refused with the service's own sentence."""
-    return serializers.FileField(
+    return UploadSerializerField(
+        url=url,
         required=required,
         allow_null=not required,
         error_messages={"required": message, "invalid": message, "empty": message},
@@ -103,7 +123,7 @@ class TransitionSerializer(serializers.Serializer[Any]):
 
 
 class SelfEvaluationSerializer(serializers.ModelSerializer[SelfEvaluation]):
-    attachment = serializers.FileField(required=False, allow_null=True)
+    attachment = UploadSerializerField(url=_file_url("self"), required=False, allow_null=True)
 
     class Meta:
         model = SelfEvaluation
@@ -150,9 +170,10 @@ class ScoreEntrySerializer(serializers.ModelSerializer[ScoreEntry]):
     assessment = ScopedRelatedField(selector=assessment_list_for_actor)
     indicator = ScopedRelatedField(selector=partial(scoped, Indicator))
     rater_group = ScopedRelatedField(selector=partial(scoped, RaterGroup))
-    evidence = serializers.FileField(required=False, allow_null=True)
+    evidence = UploadSerializerField(url=_entry_file_url, required=False, allow_null=True)
     expected_version = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_VERSION,
         required=False,
         allow_null=True,
         write_only=True,
@@ -173,8 +194,10 @@ class ScoreEntrySerializer(serializers.ModelSerializer[ScoreEntry]):
 class AdjustmentSerializer(serializers.ModelSerializer[AdjustmentRecord]):
     assessment = ScopedRelatedField(selector=assessment_list_for_actor)
     item = ScopedRelatedField(selector=partial(scoped, AdjustmentItem))
-    occurrences = serializers.IntegerField(min_value=1, default=1)
-    evidence = _evidence(_("Attach the evidence for this bonus or deduction."))
+    occurrences = serializers.IntegerField(min_value=1, max_value=MAX_OCCURRENCES, default=1)
+    evidence = _evidence(
+        _("Attach the evidence for this bonus or deduction."), url=_file_url("adjustment")
+    )
 
     class Meta:
         model = AdjustmentRecord
@@ -187,7 +210,7 @@ class AdjustmentSerializer(serializers.ModelSerializer[AdjustmentRecord]):
 class VetoSerializer(serializers.ModelSerializer[VetoRecord]):
     assessment = ScopedRelatedField(selector=assessment_list_for_actor)
     item = ScopedRelatedField(selector=partial(scoped, VetoItem))
-    evidence = _evidence(_("A veto needs evidence."))
+    evidence = _evidence(_("A veto needs evidence."), url=_file_url("veto"))
     # proposed / approved / rejected, the special indicators' choice set: a plain string for
     # the same reason as an assessment's career stage.
     status = serializers.CharField(read_only=True)
@@ -214,7 +237,7 @@ class AppealReviewSerializer(serializers.ModelSerializer[AppealReview]):
 class AppealSerializer(serializers.ModelSerializer[Appeal]):
     assessment = ScopedRelatedField(selector=assessment_list_for_actor)
     indicator = ScopedRelatedField(selector=partial(scoped, Indicator))
-    evidence = serializers.FileField(required=False, allow_null=True)
+    evidence = UploadSerializerField(url=_file_url("appeal"), required=False, allow_null=True)
     reviews = AppealReviewSerializer(many=True, read_only=True)
 
     class Meta:
@@ -246,6 +269,7 @@ class RectificationSerializer(serializers.ModelSerializer[Rectification]):
         selector=assessment_list_for_actor, required=False, allow_null=True
     )
     overdue = serializers.SerializerMethodField()
+    evidence = UploadSerializerField(url=_rectification_file_url, read_only=True)
 
     class Meta:
         model = Rectification
@@ -266,7 +290,9 @@ class RectificationSerializer(serializers.ModelSerializer[Rectification]):
 
 class RectificationDoneSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(allow_blank=True, default="")
-    evidence = _evidence(_("Attach evidence of what was done, e.g. a photo."))
+    evidence = _evidence(
+        _("Attach evidence of what was done, e.g. a photo."), url=_rectification_file_url
+    )
 
 
 class RectificationReviewSerializer(serializers.Serializer[Any]):

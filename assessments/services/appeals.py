@@ -18,6 +18,7 @@ from assessments.services.cycles import State
 from indicators.models import Indicator
 from organizations.models import User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
 
 MAX_LEVEL = 3
 # Who reviews at each level: the street's assessors, then the tenant's administrators, then
@@ -50,6 +51,7 @@ def appeal_file(
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the score is wrong.")})
+    check_upload(evidence, field="evidence")
     if current.appeals.filter(indicator=indicator, status=Appeal.Status.OPEN).exists():
         raise ValidationError(
             {"indicator": _("An appeal on this indicator is already under review.")}

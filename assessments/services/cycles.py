@@ -22,6 +22,7 @@ from assessments.services.common import audit
 from indicators.models import Scheme
 from organizations.models import Secretary, User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
 
 State = Assessment.State
 
@@ -224,6 +225,7 @@ def self_evaluation_submit(
         )
     if not summary.strip() or not duty_report.strip():
         raise ValidationError(_("Write both the self-evaluation and the duty report."))
+    check_upload(attachment, field="attachment")
     evaluation, _created = SelfEvaluation.objects.update_or_create(
         assessment=current,
         defaults={

@@ -15,6 +15,7 @@ from assessments.models import Assessment, Cycle, Rectification
 from assessments.services.common import audit, is_street_assessor
 from organizations.models import OrgUnit, User
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
 
 Status = Rectification.Status
 
@@ -65,6 +66,7 @@ def rectification_mark_done(
         raise ValidationError({"note": _("Say what was done.")})
     if evidence is None:
         raise ValidationError({"evidence": _("Attach evidence of what was done, e.g. a photo.")})
+    check_upload(evidence, field="evidence")
     item.status, item.done_note, item.evidence = Status.DONE, note, evidence
     item.save()
     audit(actor, item.tenant_id, "rectification.done", item, after={"note": note})

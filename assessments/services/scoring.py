@@ -16,6 +16,12 @@ from assessments.services.common import audit, is_street_assessor
 from assessments.services.cycles import LOCKED_STATES, State
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from organizations.tenancy import Actor, Role
+from organizations.uploads import check_upload
+
+# Occurrences of one bonus or deduction on one assessment (a small integer column).
+MAX_OCCURRENCES = 999
+# An entry's version counter (an integer column).
+MAX_VERSION = 2**31 - 1
 
 
 class EntryConflict(ValidationError):
@@ -87,6 +93,7 @@ def entry_save(
     if rater_group.kind not in rateable_kinds(actor, current):
         raise PermissionDenied(_("You are not a rater of this group for this assessment."))
     _check_value(indicator, value)
+    check_upload(evidence, field="evidence")
     # The organisation group scores as one: any assessor of the street edits the same entry.
     collective = rater_group.kind in (RaterGroup.Kind.ORGANISATION, RaterGroup.Kind.OTHER)
     key = {
@@ -182,8 +189,13 @@ def adjustment_add(
         raise ValidationError({"item": _("The item is not part of this assessment's scheme.")})
     if occurrences < 1:
         raise ValidationError({"occurrences": _("Enter at least one occurrence.")})
+    if occurrences > MAX_OCCURRENCES:
+        raise ValidationError(
+            {"occurrences": _("Enter at most %(max)s occurrences.") % {"max": MAX_OCCURRENCES}}
+        )
     if evidence is None:
         raise ValidationError({"evidence": _("Attach the evidence for this bonus or deduction.")})
+    check_upload(evidence, field="evidence")
     if not note.strip():
         raise ValidationError({"note": _("Say what happened.")})
     record = AdjustmentRecord(
@@ -216,6 +228,7 @@ def veto_propose(
         raise ValidationError({"item": _("The veto item is not part of this assessment's scheme.")})
     if evidence is None:
         raise ValidationError({"evidence": _("A veto needs evidence.")})
+    check_upload(evidence, field="evidence")
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the veto.")})
     veto = VetoRecord(

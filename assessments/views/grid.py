@@ -30,13 +30,14 @@ from assessments.selectors import (
     numbers_shown,
 )
 from assessments.services.common import is_street_assessor
-from assessments.services.scoring import rateable_kinds
-from assessments.views.scorecard import RATERS, file_response, form_errors, may_see_entries
+from assessments.services.scoring import MAX_OCCURRENCES, MAX_VERSION, rateable_kinds
+from assessments.views.scorecard import RATERS, form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from indicators.selectors import SchemeParts, scheme_parts
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadField, download_response
 
 PAGE_SIZE = 25
 ASSESSORS = (Role.TENANT_ADMIN, Role.STREET_ASSESSOR)
@@ -76,26 +77,31 @@ class ListFilterForm(forms.Form):
     )
 
 
+def _id() -> forms.IntegerField:
+    """A row id from the page (fetched through the scope afterwards)."""
+    return forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class CellForm(forms.Form):
-    indicator = forms.IntegerField()
-    rater_group = forms.IntegerField()
+    indicator = _id()
+    rater_group = _id()
     value = forms.DecimalField(max_digits=14, decimal_places=4)
-    expected_version = forms.IntegerField(required=False, min_value=1)
-    evidence = forms.FileField(required=False)
+    expected_version = forms.IntegerField(required=False, min_value=1, max_value=MAX_VERSION)
+    evidence = UploadField(required=False)
 
 
 class AdjustmentForm(forms.Form):
-    item = forms.IntegerField()
-    occurrences = forms.IntegerField(min_value=1, initial=1)
+    item = _id()
+    occurrences = forms.IntegerField(min_value=1, max_value=MAX_OCCURRENCES, initial=1)
     note = forms.CharField(required=False)
     # Required by the service, which names what is missing; the input carries ``required``.
-    evidence = forms.FileField(required=False)
+    evidence = UploadField(required=False)
 
 
 class VetoForm(forms.Form):
-    item = forms.IntegerField()
+    item = _id()
     reason = forms.CharField(required=False)
-    evidence = forms.FileField(required=False)
+    evidence = UploadField(required=False)
 
 
 def _first_error(form: forms.Form) -> str:
@@ -203,7 +209,8 @@ def _grid_rows(
                     "rated": group.pk in rated_by,
                     "entry": entry,
                     "value": _plain(entry.value) if entry is not None else "",
-                    "evidence": _evidence(entry) if entry is not None else None,
+                    # Its name and the scoped view's address (never the storage's own URL).
+                    "download": _evidence(entry) if entry is not None else None,
                 }
             )
         rows.append({"indicator": indicator, "hint": _hint(indicator), "cells": cells})
@@ -320,7 +327,7 @@ def entry_evidence(request: HttpRequest, pk: int, entry_pk: int) -> FileResponse
     entry = get_scoped_or_404(ScoreEntry.objects.filter(assessment=assessment), pk=entry_pk)
     if entry.rater_id != actor.user_id and not may_see_entries(actor, assessment):
         raise Http404
-    return file_response(entry.evidence)
+    return download_response(entry.evidence)
 
 
 # Workflow steps ---------------------------------------------------------------------------

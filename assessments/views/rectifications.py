@@ -31,12 +31,13 @@ from assessments.selectors import (
     rectifications_to_carry,
 )
 from assessments.services.common import is_street_assessor
-from assessments.views.scorecard import file_response, form_errors
+from assessments.views.scorecard import form_errors
 from audit.selectors import records_for_object
 from organizations.decorators import role_required
 from organizations.models import User
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadField, download_response
 
 PAGE_SIZE = 25
 ASSESSORS = (Role.TENANT_ADMIN, Role.STREET_ASSESSOR)
@@ -112,7 +113,7 @@ class RaiseForm(forms.Form):
 
 class DoneForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("What was done"), widget=_text(4))
-    evidence = forms.FileField(
+    evidence = UploadField(
         label=gettext_lazy("Evidence (a photo or a document)"),
         widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
     )
@@ -269,7 +270,7 @@ def rectification_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def rectification_evidence(request: HttpRequest, pk: int) -> FileResponse:
     """The evidence of a rectification, fetched through the scoped rectification."""
-    return file_response(_item(request, pk).evidence)
+    return download_response(_item(request, pk).evidence)
 
 
 # Carrying into the next cycle -------------------------------------------------------------

@@ -9,14 +9,12 @@ rater's value: the explanation loses its entry nodes for them, as in the API.
 from __future__ import annotations
 
 import hashlib
-import os
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -46,6 +44,7 @@ from indicators.presentation import grade_label, result_to_dict
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
+from organizations.uploads import UploadField, download_response
 
 ALL_ROLES = tuple(Role)
 # Who scores in the grid (the grid shows each the rater groups they rate).
@@ -135,7 +134,7 @@ class AppealForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     reason = forms.CharField(label=_("Why the score is wrong"), widget=_textarea(4))
-    evidence = forms.FileField(label=_("Evidence (optional)"), required=False, widget=_file())
+    evidence = UploadField(label=_("Evidence (optional)"), required=False, widget=_file())
 
     def __init__(self, *args: Any, assessment: Assessment, **kw: Any):
         super().__init__(*args, **kw)
@@ -148,7 +147,7 @@ class AppealForm(forms.Form):
 class SelfEvaluationForm(forms.Form):
     summary = forms.CharField(label=_("Self-evaluation"), widget=_textarea(5))
     duty_report = forms.CharField(label=_("Duty report (述职报告)"), widget=_textarea(8))
-    attachment = forms.FileField(label=_("Attachment (optional)"), required=False, widget=_file())
+    attachment = UploadField(label=_("Attachment (optional)"), required=False, widget=_file())
 
 
 def form_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -358,19 +357,7 @@ def evidence(request: HttpRequest, pk: int, kind: str, item: int) -> FileRespons
             assessment, {"adjustment": "adjustments", "veto": "vetoes", "appeal": "appeals"}[kind]
         )
         field = "evidence"
-    return file_response(getattr(get_scoped_or_404(rows, pk=item), field))
-
-
-def file_response(file: FieldFile) -> FileResponse:
-    """A stored upload as a download; 404 when there is none (or it is gone from storage).
-    Callers fetch the owning row through the actor's scope first."""
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name or ""))
+    return download_response(getattr(get_scoped_or_404(rows, pk=item), field))
 
 
 @role_required(Role.SECRETARY)

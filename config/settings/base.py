@@ -45,12 +45,16 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, where KAOPING_CSP_ENABLED (production and the tests).
+    "organizations.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the tenant middleware: a session past its absolute lifetime is anonymous.
+    "organizations.security.SessionAbsoluteTimeoutMiddleware",
     # After authentication: opens the request transaction and sets the database tenant.
     "organizations.middleware.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -108,6 +112,8 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.int("KAOPING_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ...and this many seconds after login, however busy (organizations.security).
+KAOPING_SESSION_ABSOLUTE_SECONDS = env.int("KAOPING_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 # Login lockout: this many failures for one username within the window lock it for the window.
 KAOPING_LOGIN_MAX_FAILURES = env.int("KAOPING_LOGIN_MAX_FAILURES", default=5)
 KAOPING_LOGIN_LOCKOUT_SECONDS = env.int("KAOPING_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
@@ -124,6 +130,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("KAOPING_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Uploaded media is never served by URL: only scoped views hand files out (organizations.uploads).
+# The largest upload accepted (evidence, attachments, imports).
+KAOPING_UPLOAD_MAX_BYTES = env.int("KAOPING_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Content-Security-Policy (organizations.security): on in production and in the tests, off by
+# default in development, where Django's debug pages use inline styles and scripts.
+KAOPING_CSP_ENABLED = env.bool("KAOPING_CSP", default=False)
+KAOPING_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+# Path prefix -> sources added for it. Empty: every page of the app runs under the policy
+# above (docs/security.md says what was checked).
+KAOPING_CSP_EXCEPTIONS: dict[str, dict[str, list[str]]] = {}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -141,7 +167,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "organizations.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "organizations.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -192,15 +218,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# The one task allowed longer: a report batch renders a whole district's scorecards.
+REPORT_BATCH_TIME_LIMIT = env.int("REPORT_BATCH_TIME_LIMIT", default=32 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Late acknowledgement is switched on per task (idempotent tasks only, see
 # organizations.tasks_base); the default stays early so a non-idempotent task is never run twice.
 CELERY_TASK_ACKS_LATE = False
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
-# A message not acknowledged within the visibility timeout is redelivered. It must exceed the
-# longest task (time limit) and every ETA/countdown, and be the same for broker and results.
-CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT * 2
+# A message not acknowledged within the visibility timeout is redelivered, even to a second
+# worker while the first still runs it. It must exceed the longest task (the report batch's
+# time limit, not only the default one) and every ETA/countdown, and be the same for broker
+# and results.
+CELERY_VISIBILITY_TIMEOUT = 2 * max(CELERY_TASK_TIME_LIMIT, REPORT_BATCH_TIME_LIMIT)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -13,4 +13,6 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 # Each test gets a fresh cache, whatever the backend (the lockout counters live there).
 CACHES["default"]["KEY_PREFIX"] = "kaoping-test"
+# The tests (and the browser journeys) run under the production Content-Security-Policy.
+KAOPING_CSP_ENABLED = True
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from indicators.preview import preview_score
 from indicators.validation import validate_scheme
 from organizations.api.base import ScopedViewSet
 from organizations.tenancy import Actor, Role
+from organizations.uploads import XLSX_ONLY, validate_upload
 
 ALL_ROLES = frozenset(Role)
 ADMIN = frozenset({Role.TENANT_ADMIN})
@@ -49,6 +51,7 @@ class SchemeViewSet(
     write_roles = ADMIN
     # Validating and previewing are POSTs that write nothing: every reader may use them.
     read_actions = frozenset({"validate_scheme", "preview"})
+    locked_writes = True  # a published version: 409 (organizations.api.schema)
     queryset = Scheme.objects.none()
     serializer_class = s.SchemeSerializer
     filterset_fields = ["state", "year", "code"]
@@ -135,6 +138,7 @@ class SchemePartViewSet(
 
     read_roles = ALL_ROLES
     write_roles = ADMIN
+    locked_writes = True
     filterset_fields = ["scheme"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     model: ClassVar[type[Model]]
@@ -268,6 +272,10 @@ class SchemeExcelViewSet(ScopedViewSet):
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": [_("Choose an .xlsx file to import.")]})
+        try:
+            validate_upload(upload, extensions=XLSX_ONLY)
+        except ValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages}) from exc
         try:
             scheme = import_scheme(actor=self.actor, data=upload.read())
         except SheetErrors as exc:

@@ -13,7 +13,6 @@ from indicators.models import (
 from indicators.templates import TEMPLATES
 
 HUNDRED = Decimal(100)
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 STATE_CHOICES = [("", _("All states")), *Scheme.State.choices]
 PERCENT_FIELD: dict[str, Any] = {
     "max_digits": 5,

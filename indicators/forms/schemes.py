@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.forms.common import (
     HUNDRED,
-    MAX_UPLOAD_BYTES,
     STATE_CHOICES,
     _percent,
     _template_choices,
@@ -23,6 +22,7 @@ from indicators.models import (
     RaterGroup,
 )
 from indicators.templates import TEMPLATES
+from organizations.uploads import XLSX_ONLY, UploadField
 
 # Schemes ----------------------------------------------------------------------------------
 
@@ -54,21 +54,13 @@ class SchemeCreateForm(forms.Form):
 
 
 class SchemeImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
+        extensions=XLSX_ONLY,
         label=_("Excel workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         help_text=_(
             "A workbook exported from Kaoping, edited. Nothing is imported if it has errors."
         ),
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Choose an .xlsx file."), code="extension")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."), code="size")
-        return upload
 
 
 # Weights ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from interviews.views import actor_of
 from organizations.decorators import role_required
 from organizations.models import OrgUnit
 from organizations.tenancy import Role
+from organizations.uploads import download_response
 
 PAGE_SIZE = 25
 
@@ -121,6 +122,14 @@ def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })  # fmt: skip
 
 
+@role_required(*Role)
+@require_GET
+def talk_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The talk's attachment, to whoever may read the talk."""
+    talk = selectors.talk_get_for_actor(actor=actor_of(request), pk=pk)
+    return download_response(talk.attachment)
+
+
 @role_required(*ASSESSOR_ROLES)
 def talk_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
@@ -174,6 +183,7 @@ urlpatterns: list[URLPattern] = [
     path("new/", talk_create, name="create"),
     path("<int:pk>/", talk_detail, name="detail"),
     path("<int:pk>/edit/", talk_edit, name="edit"),
+    path("<int:pk>/attachment/", talk_attachment, name="attachment"),
     path("<int:pk>/feedback/", talk_feedback, name="feedback"),
     path("<int:pk>/rectify/", talk_rectify, name="rectify"),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
@@ -19,7 +20,8 @@ class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
     class Meta:
         model = OrgUnit
         fields = ["id", "kind", "name", "code", "parent", "community_type", "is_active"]
-        read_only_fields = ["id"]
+        # A new unit is active; deactivating one is an update (OrgUnitUpdateSerializer).
+        read_only_fields = ["id", "is_active"]
 
 
 class OrgUnitUpdateSerializer(serializers.ModelSerializer[OrgUnit]):
@@ -80,6 +82,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         read_only_fields = ["id", "created_at"]
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not a page
 class MeSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()

@@ -10,7 +10,7 @@
   });
   var chart = echarts.init(node);
   chart.setOption({
-    tooltip: { trigger: "axis" },
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { top: 0 },
     xAxis: { type: "category", data: data.trend.periods },
     yAxis: { type: "value", minInterval: 1 },

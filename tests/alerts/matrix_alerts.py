@@ -37,6 +37,7 @@ API_IN_SCOPE = {"anon": 403, "expert": 404, "admin_b": 404, "*": 200}
 ROWS: dict[str, Probe] = {
     "alerts:list": Probe("get", lambda w: reverse("alerts:list"), EVERYONE),
     "alerts:detail": Probe("get", lambda w: reverse("alerts:detail", args=[_alert(w)]), IN_SCOPE),
+    "alerts:evidence": Probe("get", lambda w: reverse("alerts:evidence", args=[_alert(w)]), IN_SCOPE),
     "alerts:acknowledge": Probe("post", lambda w: reverse("alerts:acknowledge", args=[_alert(w)]), _write(302)),
     "alerts:handle": Probe("post", lambda w: reverse("alerts:handle", args=[_alert(w)]), _write(400)),
     "alerts:resolve": Probe("post", lambda w: reverse("alerts:resolve", args=[_alert(w)]), _write(302)),

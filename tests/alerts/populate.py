@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from alerts.models import Alert, Escalation, Incident, ThresholdSet
 from notifications.models import Notification, Preference
 from organizations.models import User
@@ -25,6 +27,7 @@ def alert_rows(
     alert = Alert.objects.create(
         **place, rule="low_total", level="red", period="2026Q3", assessment=assessment,
         first_seen_on=dt.date(2026, 10, 1), last_seen_on=dt.date(2026, 10, 1), facts={"total": "55.00"},
+        evidence=ContentFile(b"%PDF-1.4", name="handled.pdf"),
     )  # fmt: skip
     return {
         "thresholds": ThresholdSet.objects.create(tenant_id=tenant_id),

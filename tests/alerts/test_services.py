@@ -108,6 +108,28 @@ def test_a_job_killed_half_way_leaves_nothing_and_the_retry_completes(
     assert len(_alerts(cast)) == 2
 
 
+def test_a_lost_talk_planning_job_is_asked_for_again(cast, quarters, monkeypatch) -> None:
+    """The planning job is enqueued once the escalation commits: a worker killed in between
+    loses it. The next evaluation (the redelivered job, or the nightly one) asks again."""
+    from alerts.tasks import schedule_special_talks
+
+    asked: list[int] = []
+    monkeypatch.setattr(schedule_special_talks, "delay_on_commit", asked.append)
+    for quarter in (1, 2):
+        quarters.publish(2026, quarter, {cast.community_a11: "50.00"})
+        _evaluate(cast, dt.date(2026, 3 * quarter + 1, 15))
+    quarters.publish(2026, 3, {cast.community_a11: "50.00"})
+    assert _evaluate(cast).escalated == 1
+    assert asked == [cast.tenant_a.pk]  # and lost
+    assert _evaluate(cast).escalated == 0
+    assert asked == [cast.tenant_a.pk] * 2
+    with tenant_context(cast.tenant_a.pk):
+        services.escalations_schedule_talks(tenant_id=cast.tenant_a.pk, today=TODAY)
+        assert Escalation.objects.get().talk_id is not None
+    _evaluate(cast)
+    assert asked == [cast.tenant_a.pk] * 2  # planned: nothing more to ask for
+
+
 def test_rectification_overdue_and_due_soon(cast, quarters) -> None:
     with tenant_context(cast.tenant_a.pk):
         common = {

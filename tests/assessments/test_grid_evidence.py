@@ -116,7 +116,7 @@ def test_the_secretary_attaches_evidence_to_their_own_self_evaluation_score(
         indicator, group = pair(scheme, "i1", "ziping")
     secretary = cast.client_for("secretary")
     body = {"indicator": indicator.pk, "rater_group": group.pk, "value": "90"}
-    response = secretary.post(_save(assessment.pk), {**body, "evidence": _photo("自评.pdf")})
+    response = secretary.post(_save(assessment.pk), {**body, "evidence": _photo("自评.jpg")})
     url = response.json()["evidence"]["url"]
     assert secretary.get(url).status_code == 200
     assert cast.client_for("assessor").get(url).status_code == 200

@@ -81,6 +81,7 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """``open_page(user, lang="zh-CN", viewport=DESKTOP)``: a page logged in through the
     login form (or anonymous with user None), reading the app in that language."""
     contexts: list[Any] = []
+    refused: list[str] = []
 
     def make(user: Any = None, *, lang: str = "zh-CN", viewport: dict[str, int] = DESKTOP) -> Any:
         context = browser.new_context(
@@ -94,6 +95,9 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
         # waiting for the browser, so turning it on at the first upload would race the
         # key press that opens the chooser.
         page.on("filechooser", lambda chooser: None)
+        # The tests run under the production Content-Security-Policy: an inline script or
+        # style the policy refuses is logged by Chromium and fails the test below.
+        page.on("console", lambda message: _note_refusal(refused, page, message))
         if user is not None:
             page.goto("/login/")
             page.locator("input[name=username]").fill(user.username)
@@ -106,6 +110,12 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+    assert not refused, "Content-Security-Policy refusals:\n" + "\n".join(refused)
+
+
+def _note_refusal(refused: list[str], page: Any, message: Any) -> None:
+    if "Content Security Policy" in message.text:
+        refused.append(f"{page.url}: {message.text}")
 
 
 def shot(page: Any, name: str, part: Any = None, *, whole: bool = True) -> None:

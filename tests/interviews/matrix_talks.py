@@ -33,6 +33,9 @@ ROWS: dict[str, Probe] = {
     "interviews:detail": Probe(
         "get", lambda w: reverse("interviews:detail", args=[_talk(w)]), TALK_PAGE
     ),
+    "interviews:attachment": Probe(
+        "get", lambda w: reverse("interviews:attachment", args=[_talk(w)]), TALK_PAGE
+    ),
     "interviews:edit": Probe(
         "get", lambda w: reverse("interviews:edit", args=[_talk(w)]), TALK_WRITE_PAGE
     ),

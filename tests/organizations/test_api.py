@@ -25,6 +25,51 @@ def test_admin_creates_a_community_under_a_street(cast, as_tenant):
     assert unit.parent == cast.street_a1 and unit.tenant == cast.tenant_a
 
 
+def test_a_new_unit_is_active_whatever_the_body_says(cast, as_tenant):
+    # Found by the API fuzzing (tests/test_api_fuzz.py): is_active in the body was handed
+    # to a service that does not take it, a 500.
+    response = cast.client_for("admin").post(
+        reverse("org-unit-list"),
+        {"kind": "street", "name": "新街道", "code": "a3", "parent": cast.district_a.pk,
+         "is_active": False},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert response.json()["is_active"] is True
+    with as_tenant(cast.tenant_a):
+        assert OrgUnit.objects.get(code="a3").is_active
+
+
+def test_an_api_url_that_matches_no_route_answers_in_json(cast):
+    response = cast.client_for("admin").get("/api/assessments/0.5/result/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+    page = cast.client_for("admin").get("/assessments/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_under_the_api_answers_in_json(rf):
+    from organizations.api.errors import server_error
+
+    response = server_error(rf.get("/api/org-units/"))
+    assert (response.status_code, response["Content-Type"]) == (500, "application/json")
+    assert server_error(rf.get("/org/"))["Content-Type"].startswith("text/html")
+
+
+def test_every_operation_documents_its_error_answers(cast):
+    paths = cast.client_for("admin").get(reverse("schema"), {"format": "json"}).json()["paths"]
+    detail = paths["/api/schemes/{id}/"]
+    assert {"400", "403", "404", "409", "415"} <= set(detail["patch"]["responses"])
+    assert set(detail["get"]["responses"]) == {"200", "403", "404"}
+    assert {"400", "403", "404"} <= set(paths["/api/org-units/"]["get"]["responses"])
+    # The list action of /api/me/ answers one object, not a page.
+    me = paths["/api/me/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert me == {"$ref": "#/components/schemas/Me"}
+    public = paths["/api/public/ratings/"]["post"]["responses"]
+    assert "403" not in public and {"201", "400", "409", "410", "415", "429"} <= set(public)
+
+
 def test_a_parent_id_of_another_tenant_is_refused_like_a_missing_one(cast, as_tenant):
     client = cast.client_for("admin")
     response = client.post(

@@ -8,11 +8,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from organizations import auth
+
 PASSWORD = "pw-Kaoping-2026"
 
 
 def _login(client: Client, username: str, password: str):
     return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_lockout_counters_have_short_plain_keys_whatever_the_name_sent() -> None:
+    key = auth._key(" " + "名" * 5000 + "\x00 \n")
+    assert len(key) < 100 and key.isascii() and key.isprintable() and " " not in key
+    assert auth._key(" A-Admin") == auth._key("a-admin") != auth._key("a-leader")
 
 
 def test_login_with_the_right_password_lands_on_home(cast):
@@ -96,5 +104,5 @@ def test_lockout_counters_live_in_the_shared_redis_cache(cast):
     import redis
 
     raw = redis.Redis.from_url(settings.REDIS_URL)
-    keys = [k.decode() for k in raw.keys("*login-failures:a-admin*")]
+    keys = [k.decode() for k in raw.keys(f"*{auth._key('a-admin')}")]
     assert keys, "the failure counter should be stored in Redis"

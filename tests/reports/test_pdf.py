@@ -87,6 +87,33 @@ def test_scorecard_is_cached_until_an_input_changes(cast, as_tenant, sixty) -> N
         assert selectors.scorecard_fingerprint(a12) != rebuilt.fingerprint
 
 
+def test_a_rebuild_replaces_what_a_killed_build_left_and_drops_the_old_file_on_commit(
+    cast, as_tenant, django_capture_on_commit_callbacks
+) -> None:
+    with as_tenant(cast.tenant_a):
+        _cycle, assessments = scored_cycle(cast, 3, quarter=2)
+        a11 = assessments["a11"]
+        first = services.scorecard_build(assessment=a11)
+        old_name = first.file.name
+        open_rectification(cast, a11)
+        fingerprint = selectors.scorecard_fingerprint(a11)
+        # A build of these inputs killed after writing its file, before its commit.
+        name = f"{fingerprint[:16]}/{services.scorecard_filename(a11)}"
+        leftover = first.file.field.generate_filename(first, name)
+        default_storage.save(leftover, ContentFile(b"%PDF-1.7 cut short"))
+        with django_capture_on_commit_callbacks(execute=False) as on_commit:
+            rebuilt = services.scorecard_build(assessment=a11)
+        # The same path, rewritten: no second copy beside it under a suffixed name.
+        assert rebuilt.file.name == leftover
+        assert default_storage.open(leftover).read() != b"%PDF-1.7 cut short"
+        assert default_storage.listdir(leftover.rsplit("/", 1)[0])[1] == [leftover.rsplit("/")[-1]]
+        # The old file is still served until the new row is committed.
+        assert default_storage.exists(old_name)
+        for callback in on_commit:
+            callback()
+        assert not default_storage.exists(old_name)
+
+
 def test_summaries_list_ranking_grades_and_warnings(cast, as_tenant, sixty) -> None:
     cycle, _assessments = sixty
     with as_tenant(cast.tenant_a):
