@@ -49,25 +49,22 @@ PAGES = ("scorecard", "grid", "community_list", "heat_map")
 
 def sessions(tenant_id: int, communities: int) -> dict[str, list[tuple[str, str]]]:
     """For each page, CLIENTS (session cookie, path) pairs, one logged-in user each."""
-    from importlib import import_module
-
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.test import Client
 
     from assessments.models import Assessment, Cycle
     from organizations.models import OrgUnit, Tenant, User
     from organizations.rls import tenant_context
 
     code = Tenant.objects.get(pk=tenant_id).code
-    store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def cookie(user: User) -> str:
-        session = store()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        # A real login (its signals note the login time the session middleware checks).
+        client = Client()
+        client.force_login(user)
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
 
     pairs: dict[str, list[tuple[str, str]]] = {page: [] for page in PAGES}
     with tenant_context(tenant_id):
