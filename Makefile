@@ -48,13 +48,22 @@ messages: venv
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=static --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+## Every benchmark (each bench/*.py that runs on its own), one after the other: their RESULT
+## lines go to var/bench-results.txt, their whole output to var/bench.log. A benchmark that
+## fails is named at the end and fails the target, after the others have run.
+## Needs DATABASE_URL (PostgreSQL) and, for bench.batch, REDIS_URL. BENCHES="pages batch" runs some.
+BENCHES ?= $(shell grep -l '^if __name__ == "__main__":' bench/*.py | xargs -n1 basename | sed 's/\.py$$//')
 bench: venv
 	@mkdir -p var
-	@: > var/bench.txt
-	@for m in $$(ls bench/*.py | xargs -n1 basename | sed -n 's/^\([a-z][a-z_]*\)\.py$$/\1/p' | grep -v '^common$$'); do \
-		echo "== bench.$$m"; $(BIN)/python -m bench.$$m | tee -a var/bench.log | grep '^RESULT ' | sed "s/^/$$m /" >> var/bench.txt; \
-	done
-	@cat var/bench.txt
+	@: > var/bench-results.txt; : > var/bench.log; failed=""; \
+	for m in $(BENCHES); do \
+		echo "== bench.$$m" | tee -a var/bench.log; \
+		$(BIN)/python -m bench.$$m > var/bench.out 2>&1 || failed="$$failed bench.$$m"; \
+		cat var/bench.out >> var/bench.log; \
+		grep '^RESULT ' var/bench.out | sed "s/^/bench.$$m /" | tee -a var/bench-results.txt; \
+	done; \
+	rm -f var/bench.out; \
+	if [ -n "$$failed" ]; then echo "failed:$$failed (see var/bench.log)"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) var

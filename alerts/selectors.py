@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from alerts import engine
@@ -209,40 +210,68 @@ def periods_for_actor(*, actor: Actor | None) -> list[str]:
     )
 
 
+HEAT_MAP_STREETS_PER_PAGE = 10
+
+
+class HeatCommunity(NamedTuple):
+    """A community as a heat map cell shows it (a page holds hundreds: no model instances)."""
+
+    pk: int
+    name: str
+
+
 def heat_map(
     *,
     actor: Actor | None,
     period: str | None = None,
     rule: str | None = None,
     street_id: int | None = None,
-) -> list[dict[str, Any]]:
-    """The actor's communities grouped by street, each with its worst open warning and
-    counts per level. Two queries whatever the number of communities."""
+    page: str | int | None = None,
+) -> tuple[Page[OrgUnit], list[dict[str, Any]]]:
+    """One page of the actor's streets (ten at a time: a city has more than a hundred), each
+    with its communities and their worst open warning and counts per level. Four queries
+    whatever the number of streets and communities."""
+    if actor is None:
+        return Paginator(OrgUnit.objects.none(), HEAT_MAP_STREETS_PER_PAGE).get_page(page), []
     units = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
-    alerts = Alert.objects.for_actor(actor).exclude(status=Alert.Status.RESOLVED)
     if street_id is not None:
-        units, alerts = units.filter(parent_id=street_id), alerts.filter(street_id=street_id)
+        units = units.filter(parent_id=street_id)
+    # Whole-tenant actors page through the tenant's streets; the others through the streets
+    # of their communities (a secretary sees their community, not its street). Either way
+    # read by index, never by reading every community of a city.
+    streets = OrgUnit.objects.filter(
+        tenant_id=actor.tenant_id, kind=OrgUnit.Kind.STREET, is_active=True
+    ).order_by("name", "pk")
+    if not actor.whole_tenant:
+        streets = streets.filter(pk__in=units.values("parent_id"))
+    elif street_id is not None:
+        streets = streets.filter(pk=street_id)
+    shown = Paginator(streets, HEAT_MAP_STREETS_PER_PAGE).get_page(page)
+    by_street: dict[int, dict[str, Any]] = {
+        street.pk: {"street": street, "cells": []} for street in shown.object_list
+    }
+    alerts = Alert.objects.for_actor(actor).filter(street_id__in=list(by_street))
+    alerts = alerts.exclude(status=Alert.Status.RESOLVED)
     if period:
         alerts = alerts.filter(period=period)
     if rule:
         alerts = alerts.filter(rule=rule)
-    communities = list(units.select_related("parent").order_by("parent__name", "name"))
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for community, level, n in alerts.values_list("community_id", "level").annotate(n=Count("pk")):
         counts[community][level] = n
-    streets: dict[int, dict[str, Any]] = {}
-    for unit in communities:
-        street = streets.setdefault(unit.parent_id or 0, {"street": unit.parent, "cells": []})
-        levels = counts.get(unit.pk, {})
+    cells = units.filter(parent_id__in=list(by_street)).order_by("name", "pk")
+    labels = {lv.value: str(lv.label) for lv in Level}  # translated once, not per cell
+    for pk, name, parent_id in cells.values_list("pk", "name", "parent_id"):
+        levels = counts.get(pk, {})
         worst = engine.worst_level(levels)
-        street["cells"].append(
+        by_street[parent_id]["cells"].append(
             {
-                "community": unit, "worst": worst.value if worst else "", "counts": levels,
-                "worst_label": Level(worst.value).label if worst else "",
-                "summary": [(lv.label, levels[lv.value]) for lv in Level if lv.value in levels],
+                "community": HeatCommunity(pk, name), "worst": worst.value if worst else "",
+                "counts": levels, "worst_label": labels[worst.value] if worst else "",
+                "summary": [(labels[lv], levels[lv]) for lv in labels if lv in levels],
             }
         )  # fmt: skip
-    return list(streets.values())
+    return shown, list(by_street.values())
 
 
 def dashboard(*, actor: Actor | None) -> dict[str, Any]:

@@ -141,7 +141,11 @@ class Assessment(TenantOwned):
             )
         ]
         indexes = [
-            models.Index(fields=["tenant", "cycle", "street"]),
+            # The assessment list's order (newest cycle first, street by street), which
+            # also serves every lookup by cycle and street.
+            models.Index(
+                fields=["tenant", "-cycle", "street", "community"], name="assessment_list_order"
+            ),
             models.Index(fields=["tenant", "secretary"]),
         ]
 

@@ -28,6 +28,7 @@ from assessments.models import (
 )
 from indicators import engine
 from indicators.models import Indicator, RaterGroup, SpecialIndicatorChoice
+from indicators.selectors import SchemeParts, scheme_parts
 from organizations.models import User
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor
@@ -420,17 +421,17 @@ def indicator_applies(
     )
 
 
-def indicators_for_assessment(assessment: Assessment) -> list[Indicator]:
+def indicators_for_assessment(
+    assessment: Assessment, *, parts: SchemeParts | None = None
+) -> list[Indicator]:
     """The indicators this assessment is scored on, in scheme order, with their category and
-    rater groups: two queries plus one for the community's special picks."""
+    rater groups: the community's special picks and the scheme's state (the indicators of a
+    published version are read once per process, see ``scheme_parts``; give ``parts`` when
+    the caller has them)."""
     chosen = approved_special_codes(
         scheme_id=assessment.scheme_id, community_ids=[assessment.community_id]
     ).get(assessment.community_id, frozenset())
-    indicators = (
-        Indicator.objects.filter(scheme_id=assessment.scheme_id)
-        .select_related("category")
-        .prefetch_related("rater_groups")
-    )
+    indicators = (parts or scheme_parts(scheme_id=assessment.scheme_id)).indicators
     return [
         i
         for i in indicators
@@ -456,6 +457,51 @@ def appeals_with_reviews(assessment: Assessment) -> list[Appeal]:
     return list(
         assessment.appeals.select_related("indicator").prefetch_related(reviews).order_by("pk")
     )
+
+
+# Written out: built with the ORM's subquery expressions, composing this query took longer
+# than running it. Row-level security applies to raw SQL as to any other.
+_SCORECARD_INPUTS_SQL = """
+SELECT a.state, a.scheme_id,
+    (SELECT COUNT(*) FROM {entry} e WHERE e.assessment_id = a.id),
+    (SELECT MAX(e.updated_at) FROM {entry} e WHERE e.assessment_id = a.id),
+    (SELECT SUM(e.version) FROM {entry} e WHERE e.assessment_id = a.id),
+    (SELECT COUNT(*) FROM {adjustment} r WHERE r.assessment_id = a.id),
+    (SELECT MAX(r.id) FROM {adjustment} r WHERE r.assessment_id = a.id),
+    (SELECT SUM(r.occurrences) FROM {adjustment} r WHERE r.assessment_id = a.id),
+    (SELECT COUNT(*) FROM {veto} v WHERE v.assessment_id = a.id),
+    (SELECT MAX(v.id) FROM {veto} v WHERE v.assessment_id = a.id),
+    (SELECT COUNT(*) FROM {veto} v WHERE v.assessment_id = a.id AND v.status = 'approved'),
+    (SELECT MAX(s.submitted_at) FROM {self_evaluation} s WHERE s.assessment_id = a.id),
+    (SELECT COUNT(*) FROM {pick} p WHERE p.scheme_id = a.scheme_id
+        AND p.community_id = a.community_id AND p.status = 'approved'),
+    (SELECT MAX(p.decided_at) FROM {pick} p WHERE p.scheme_id = a.scheme_id
+        AND p.community_id = a.community_id),
+    (SELECT COUNT(*) FROM {result} t JOIN {assessment} o ON o.id = t.assessment_id
+        WHERE o.secretary_id = a.secretary_id),
+    (SELECT MAX(t.computed_at) FROM {result} t JOIN {assessment} o ON o.id = t.assessment_id
+        WHERE o.secretary_id = a.secretary_id)
+FROM {assessment} a WHERE a.id = %s
+"""
+
+
+def scorecard_inputs(assessment: Assessment) -> tuple[Any, ...]:
+    """A summary of everything the scorecard computes its result and explanation from, in
+    one query: the entries (count, last change, versions: every change bumps one), bonuses,
+    deductions and vetoes, the self-evaluation, the community's special indicators, and the
+    secretary's stored results (an annual result folds in the quarters'). Any change to
+    them changes the summary, so a scorecard cached under it is never stale."""
+    from assessments.models import AdjustmentRecord, SelfEvaluation, VetoRecord
+
+    tables = {
+        "assessment": Assessment, "entry": ScoreEntry, "adjustment": AdjustmentRecord,
+        "veto": VetoRecord, "self_evaluation": SelfEvaluation, "pick": SpecialIndicatorChoice,
+        "result": Result,
+    }  # fmt: skip
+    sql = _SCORECARD_INPUTS_SQL.format(**{k: m._meta.db_table for k, m in tables.items()})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assessment.pk])
+        return tuple(cursor.fetchone() or ())
 
 
 def entry_means(assessment: Assessment) -> dict[int, Decimal]:

@@ -6,10 +6,12 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.utils import timezone
 
 from audit.models import AuditRecord
 from organizations.models import Tenant, User
@@ -79,6 +81,68 @@ def audit_record(
         record.hash = record_hash(record)
         record.save()
         return record
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to append with ``audit_record_many``."""
+
+    action: str
+    obj: models.Model | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+def audit_record_many(
+    *,
+    tenant_id: int,
+    actor: User | None,
+    changes: Iterable[Change],
+    created_at: datetime | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """Append many records to the tenant's chain in bulk inserts: the very chain
+    ``audit_record`` would build one call at a time (for imports and seeding, where a call
+    per change would be most of the work). ``created_at`` is the time every record carries
+    (now by default). Call inside the transaction that made the changes; returns the count."""
+    when = created_at or timezone.now()
+    written = 0
+    with transaction.atomic():
+        Tenant.objects.select_for_update().filter(pk=tenant_id).values_list("pk").get()
+        last = (
+            AuditRecord.objects.filter(tenant_id=tenant_id)
+            .order_by("-seq")
+            .values_list("seq", "hash")
+            .first()
+        )
+        seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+        batch: list[AuditRecord] = []
+        for change in changes:
+            seq += 1
+            obj = change.obj
+            record = AuditRecord(
+                tenant_id=tenant_id,
+                seq=seq,
+                created_at=when,
+                actor_id=actor.pk if actor is not None else None,
+                actor_name=actor.get_username() if actor is not None else "system",
+                action=change.action,
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+                object_repr=str(obj)[:200] if obj is not None else "",
+                before=_jsonable(change.before),
+                after=_jsonable(change.after),
+                prev_hash=prev_hash,
+            )
+            record.hash = prev_hash = record_hash(record)
+            batch.append(record)
+            if len(batch) >= batch_size:
+                AuditRecord.objects.bulk_create(batch)
+                written += len(batch)
+                batch = []
+        AuditRecord.objects.bulk_create(batch)
+        written += len(batch)
+    return written
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -51,3 +52,51 @@ def setup_django_on_bench_database(suffix: str = "bench") -> str:
 
 def result(figures: dict[str, Any]) -> None:
     print("RESULT " + json.dumps(figures, ensure_ascii=False))
+
+
+def scale_tenant(communities: int, *, per_street: int = 30, code: str = "") -> int:
+    """The ``seed_scale`` tenant of ``communities`` communities in the bench database (built
+    on first use, then analysed so the planner knows the tables' sizes); its id."""
+    from django.core.management import call_command
+
+    from organizations.models import Tenant
+
+    code = code or f"scale-{communities}"
+    found = Tenant.objects.filter(code=code).first()
+    if found is None:
+        call_command("seed_scale", communities=communities, code=code, per_street=per_street)
+        found = Tenant.objects.get(code=code)
+    return int(found.pk)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_gunicorn(
+    port: int, settings: str, *, workers: int = 2, threads: int = 1
+) -> subprocess.Popen[bytes]:
+    """gunicorn on loopback with ``settings``, once it accepts connections."""
+    import socket
+    import time
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "DJANGO_CONN_MAX_AGE": "60"}
+    command = [
+        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", str(threads), "--backlog", "256",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn did not start")

@@ -117,12 +117,12 @@ def build(code: str, communities: int) -> int:
                     """
                     INSERT INTO assessments_result
                         (tenant_id, assessment_id, street_id, total, base_total, grade, complete, vetoed,
-                         categories, missing, quota_review, computed_at)
+                         categories, missing, quota_review, quarters_folded, computed_at)
                     SELECT a.tenant_id, a.id, a.street_id, t.total, t.total, '', true, random() < 0.01,
                            jsonb_build_object('jichu', round(t.total * 0.40, 2)::text,
                                               'fazhan', round(t.total * 0.30 * (0.7 + random() * 0.3)::numeric, 2)::text,
                                               'tese', round(t.total * 0.30, 2)::text),
-                           0, false, now()
+                           0, false, 0, now()
                     FROM assessments_assessment a
                     CROSS JOIN LATERAL (SELECT round((55 + random() * 45)::numeric, 2) AS total
                                         WHERE a.id IS NOT NULL) t

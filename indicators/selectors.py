@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -74,6 +76,50 @@ def scheme_detail(*, scheme: Scheme) -> dict[str, Any]:
         ),
         "vetoes": list(VetoItem.objects.filter(scheme=scheme).order_by("pk")),
     }
+
+
+# Published versions, read once per process --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemeParts:
+    """What the scoring pages read of a scheme version, in scheme order. Treat as read-only:
+    for a published version it is shared by every request of the process."""
+
+    rater_groups: tuple[RaterGroup, ...]
+    # With their category and rater groups.
+    indicators: tuple[Indicator, ...]
+    adjustment_items: tuple[AdjustmentItem, ...]
+    veto_items: tuple[VetoItem, ...]
+
+
+def scheme_parts(*, scheme_id: int) -> SchemeParts:
+    """A scheme version's rater groups, indicators, bonus/deduction and veto items. A
+    published version never changes (the database refuses it), so it is read once per
+    process and then costs one query (its state); a draft is read every time."""
+    row = Scheme.objects.filter(pk=scheme_id).values_list("state", "published_at").first()
+    if row is not None and row[0] != Scheme.State.DRAFT and row[1] is not None:
+        # Keyed by the publication time too: a test database may give a pk out again.
+        return _published_parts(scheme_id, row[1].isoformat())
+    return _read_parts(scheme_id)
+
+
+@functools.lru_cache(maxsize=64)
+def _published_parts(scheme_id: int, published_at: str) -> SchemeParts:
+    return _read_parts(scheme_id)
+
+
+def _read_parts(scheme_id: int) -> SchemeParts:
+    return SchemeParts(
+        rater_groups=tuple(RaterGroup.objects.filter(scheme_id=scheme_id).order_by("order", "pk")),
+        indicators=tuple(
+            Indicator.objects.filter(scheme_id=scheme_id)
+            .select_related("category")
+            .prefetch_related("rater_groups")
+        ),
+        adjustment_items=tuple(AdjustmentItem.objects.filter(scheme_id=scheme_id)),
+        veto_items=tuple(VetoItem.objects.filter(scheme_id=scheme_id)),
+    )
 
 
 # The engine bridge ------------------------------------------------------------------------

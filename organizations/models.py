@@ -116,7 +116,13 @@ class OrgUnit(TenantOwned):
                 name="orgunit_parent_required_below_district",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "kind", "parent"])]
+        indexes = [
+            # With is_active, "the streets that have an active community" (the heat map's
+            # pages) is read from the index alone.
+            models.Index(
+                fields=["tenant", "kind", "parent"], include=["is_active"], name="orgunit_tree"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -104,3 +104,28 @@ class ReportBatch(TenantOwned):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ReportBatchItem(TenantOwned):
+    """One scorecard of a batch, built by a job of its own so that the batch spreads over the
+    workers: the report it stored, or why it failed. One per batch and assessment, so a job
+    that runs twice records its report once."""
+
+    batch = models.ForeignKey(ReportBatch, on_delete=models.CASCADE, related_name="items")
+    assessment = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="+"
+    )
+    artifact = models.ForeignKey(
+        ReportArtifact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    scope_paths = ScopePaths(street="batch__street_id")
+
+    class Meta:
+        verbose_name = _("report of a batch")
+        verbose_name_plural = _("reports of a batch")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "assessment"], name="batch_item_once")
+        ]

@@ -6,8 +6,8 @@ filed. Every build runs in a Celery job with a time limit (see reports/tasks.py)
 
 from __future__ import annotations
 
-import io
 import logging
+import tempfile
 import zipfile
 from functools import partial
 from typing import Any
@@ -15,8 +15,9 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,7 +28,7 @@ from assessments.models import Assessment, Cycle
 from organizations.models import OrgUnit, User
 from organizations.tenancy import Actor, Role
 from reports import selectors
-from reports.models import ReportArtifact, ReportBatch, ReportKind
+from reports.models import ReportArtifact, ReportBatch, ReportBatchItem, ReportKind
 from reports.rendering import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def _store(
     return artifact
 
 
-def write_file(file: FieldFile, name: str, content: bytes) -> None:
+def write_file(file: FieldFile, name: str, content: bytes | File) -> None:  # type: ignore[type-arg]
     """Store ``content`` as ``file`` under exactly ``name`` (below the field's directory).
 
     Files are written before the job's transaction commits. A job killed in between leaves
@@ -86,7 +87,7 @@ def write_file(file: FieldFile, name: str, content: bytes) -> None:
     with the same inputs would have been served from the cache instead of rebuilt."""
     target = file.field.generate_filename(file.instance, name)
     file.storage.delete(target)
-    file.save(name, ContentFile(content), save=False)
+    file.save(name, ContentFile(content) if isinstance(content, bytes) else content, save=False)
 
 
 def scorecard_html(assessment: Assessment) -> str:
@@ -206,40 +207,103 @@ def batch_start(*, actor: Actor, cycle: Cycle, street: OrgUnit | None) -> Report
     return batch
 
 
+def _batch_assessments(batch: ReportBatch) -> QuerySet[Assessment]:
+    rows = Assessment.objects.filter(tenant_id=batch.tenant_id, cycle_id=batch.cycle_id)
+    return rows.filter(street_id=batch.street_id) if batch.street_id is not None else rows
+
+
 def batch_run(*, batch_id: int) -> ReportBatch:
-    """Build every scorecard of the batch into one ZIP. A report that fails is recorded on
-    the batch and left out; the others go on. Idempotent: a finished batch is left alone."""
-    batch: ReportBatch = ReportBatch.objects.select_related("cycle", "street").get(pk=batch_id)
+    """Start the batch: one job per scorecard (``build_batch_item``), so that every worker
+    takes a share; the job that completes the set queues the ZIP (``finish_batch``).
+    Idempotent: a finished batch is left alone, and running it again queues only the
+    scorecards not yet recorded."""
+    from reports import tasks
+
+    batch: ReportBatch = ReportBatch.objects.select_for_update().get(pk=batch_id)
     if batch.finished:
         return batch
-    batch.status, batch.done, batch.failures = ReportBatch.Status.RUNNING, 0, []
-    batch.save(update_fields=["status", "done", "failures"])
-    assessments = (
-        Assessment.objects.filter(tenant_id=batch.tenant_id, cycle_id=batch.cycle_id)
-        .select_related("cycle", "scheme", "street", "community", "secretary__user")
+    ids = list(
+        _batch_assessments(batch)
         .order_by("street__code", "community__code", "pk")
+        .values_list("pk", flat=True)
     )
-    if batch.street_id is not None:
-        assessments = assessments.filter(street_id=batch.street_id)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for assessment in assessments:
-            try:
-                with transaction.atomic():  # a failed report must not poison the others' writes
-                    artifact = scorecard_build(assessment=assessment)
-                    with artifact.file.open("rb") as handle:
-                        archive.writestr(scorecard_filename(assessment), handle.read())
-            except SoftTimeLimitExceeded:
-                raise
-            except Exception as exc:  # any failure is this one report's: recorded, not raised
-                logger.exception("Report for assessment %s failed", assessment.pk)
-                batch.failures.append(
-                    {"assessment": assessment.pk, "community": assessment.community.name,
-                     "error": f"{type(exc).__name__}: {exc}"[:300]}
-                )  # fmt: skip
-            batch.done += 1
-            cache.set(_progress_key(batch.pk), batch.done, 3600)
-    write_file(batch.file, f"{batch.cycle.name}-{batch.pk}.zip", buffer.getvalue())
+    recorded = set(batch.items.values_list("assessment_id", flat=True))
+    batch.status, batch.total, batch.done = ReportBatch.Status.RUNNING, len(ids), len(recorded)
+    batch.save(update_fields=["status", "total", "done"])
+    for assessment_id in ids:
+        if assessment_id not in recorded:
+            tasks.build_batch_item.delay_on_commit(batch.tenant_id, batch.pk, assessment_id)
+    if recorded.issuperset(ids):
+        tasks.finish_batch.delay_on_commit(batch.tenant_id, batch.pk)
+    return batch
+
+
+def batch_item_build(*, batch_id: int, assessment_id: int) -> ReportBatchItem | None:
+    """Build one scorecard of a batch and record it, or record why it failed (a failure is
+    this report's alone: the others go on). Then count the batch's recorded reports under
+    its row lock; the job that brings the count to the total queues the ZIP."""
+    from reports import tasks
+
+    batch: ReportBatch = ReportBatch.objects.get(pk=batch_id)
+    if batch.finished:
+        return None
+    item = ReportBatchItem.objects.filter(batch=batch, assessment_id=assessment_id).first()
+    if item is None:
+        assessment = (
+            _batch_assessments(batch)
+            .select_related("cycle", "scheme", "street", "community", "secretary__user")
+            .get(pk=assessment_id)
+        )
+        item = ReportBatchItem(tenant_id=batch.tenant_id, batch=batch, assessment=assessment)
+        try:
+            with transaction.atomic():  # a failed report must not poison the others' writes
+                item.artifact = scorecard_build(assessment=assessment)
+        except SoftTimeLimitExceeded:
+            item.error = _("The report ran out of time.")
+        except Exception as exc:  # any failure is this one report's: recorded, not raised
+            logger.exception("Report for assessment %s failed", assessment.pk)
+            item.error = f"{type(exc).__name__}: {exc}"[:300]
+        # A job delivered twice records the report once.
+        ReportBatchItem.objects.bulk_create([item], ignore_conflicts=True)
+    # Serialised on the batch row: of two jobs ending together, the second counts both.
+    batch = ReportBatch.objects.select_for_update().get(pk=batch_id)
+    batch.done = batch.items.count()
+    batch.save(update_fields=["done"])
+    cache.set(_progress_key(batch.pk), batch.done, 3600)
+    if batch.done >= batch.total and not batch.finished:
+        tasks.finish_batch.delay_on_commit(batch.tenant_id, batch.pk)
+    return item
+
+
+def batch_finish(*, batch_id: int) -> ReportBatch:
+    """Zip the batch's reports (those that failed are listed on the batch and left out) and
+    tell the requester. Idempotent: a finished batch is left alone."""
+    batch: ReportBatch = (
+        ReportBatch.objects.select_for_update().select_related("cycle").get(pk=batch_id)
+    )
+    if batch.finished:
+        return batch
+    items = batch.items.select_related(
+        "artifact", "assessment__cycle", "assessment__street", "assessment__community"
+    ).order_by("assessment__street__code", "assessment__community__code", "assessment_id")
+    failures: list[dict[str, Any]] = []
+    done = 0
+    # On disk, not in memory: a district's batch is thousands of PDFs.
+    with tempfile.TemporaryFile() as spool:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+            for item in items:
+                done += 1
+                if item.artifact is None or not item.artifact.file:
+                    failures.append(
+                        {"assessment": item.assessment_id, "community": item.assessment.community.name,
+                         "error": item.error or _("The report was not stored.")}
+                    )  # fmt: skip
+                    continue
+                with item.artifact.file.open("rb") as handle:
+                    archive.writestr(scorecard_filename(item.assessment), handle.read())
+        spool.seek(0)
+        write_file(batch.file, f"{batch.cycle.name}-{batch.pk}.zip", File(spool))
+    batch.done, batch.failures = done, failures
     batch.status = ReportBatch.Status.DONE
     batch.finished_at = timezone.now()
     batch.save()

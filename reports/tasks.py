@@ -39,8 +39,23 @@ def build_summary(tenant_id: int, cycle_id: int, street_id: int | None) -> int:
 
 @tenant_task(name="reports.build_batch", **BATCH_LIMITS)
 def build_batch(tenant_id: int, batch_id: int) -> None:
+    """Queues one ``build_batch_item`` per scorecard (see services.batch_run)."""
     try:
         services.batch_run(batch_id=batch_id)
+    except SoftTimeLimitExceeded:
+        with translation.override(services.REPORT_LANGUAGE):
+            services.batch_fail(batch_id=batch_id, message=_("The batch ran out of time."))
+
+
+@tenant_task(name="reports.build_batch_item", **SINGLE_LIMITS)
+def build_batch_item(tenant_id: int, batch_id: int, assessment_id: int) -> None:
+    services.batch_item_build(batch_id=batch_id, assessment_id=assessment_id)
+
+
+@tenant_task(name="reports.finish_batch", **BATCH_LIMITS)
+def finish_batch(tenant_id: int, batch_id: int) -> None:
+    try:
+        services.batch_finish(batch_id=batch_id)
     except SoftTimeLimitExceeded:
         with translation.override(services.REPORT_LANGUAGE):
             services.batch_fail(batch_id=batch_id, message=_("The batch ran out of time."))

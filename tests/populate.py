@@ -214,7 +214,7 @@ def _resident_rows(
 def _report_rows(tenant_id: int, assessment: Any, admin: User) -> dict[str, Any]:
     from django.core.files.base import ContentFile
 
-    from reports.models import ReportArtifact, ReportBatch
+    from reports.models import ReportArtifact, ReportBatch, ReportBatchItem
 
     artifact = ReportArtifact(
         tenant_id=tenant_id, kind="scorecard", key=f"probe:{assessment.pk}", cycle=assessment.cycle,
@@ -226,7 +226,10 @@ def _report_rows(tenant_id: int, assessment: Any, admin: User) -> dict[str, Any]
         status=ReportBatch.Status.DONE, total=1, done=1,
     )  # fmt: skip
     batch.file.save("probe.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
-    return {"report_artifact": artifact, "report_batch": batch}
+    item = ReportBatchItem.objects.create(
+        tenant_id=tenant_id, batch=batch, assessment=assessment, artifact=artifact
+    )
+    return {"report_artifact": artifact, "report_batch": batch, "report_batch_item": item}
 
 
 def populate_peer(

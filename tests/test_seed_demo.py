@@ -169,7 +169,8 @@ class SeedDemoTests(TestCase):
     def test_the_heat_map_has_colours(self) -> None:
         leader = actor_for_user(User.objects.get(username="demo-leader"))
         with tenant_context(self.tenant.pk):
-            cells = [cell for street in heat_map(actor=leader) for cell in street["cells"]]
+            _page, streets = heat_map(actor=leader)
+            cells = [cell for street in streets for cell in street["cells"]]
             alerts = set(Alert.objects.filter(tenant=self.tenant).values_list("rule", "level"))
         assert len(cells) == 12
         assert {cell["worst"] for cell in cells} >= {"red", "yellow"}

@@ -94,6 +94,13 @@ def compute_result(
     return _folded(assessment.cycle, compiled, {assessment: result})[assessment]
 
 
+RESULT_FIELDS = [
+    "tenant", "street", "total", "base_total", "grade", "complete", "vetoed", "missing",
+    "categories", "rank_in_street", "rank_in_tenant", "pay_tier", "quota_review", "own_total",
+    "quarters_mean", "quarters_folded", "computed_at",
+]  # fmt: skip
+
+
 @transaction.atomic
 def recompute_cycle(*, cycle_id: int) -> int:
     """Score every assessment of a cycle and store results, ranks and pay tiers. Idempotent:
@@ -141,22 +148,31 @@ def recompute_cycle(*, cycle_id: int) -> int:
     if shares:
         tenant_ranked = engine.forced_distribution(tenant_ranked, shares)
     now = timezone.now()
+    rows = []
     for ranked in tenant_ranked:
         pk = int(ranked.result.subject_id)
         result = ranked.result
         grade = ranked.grade
-        Result.objects.update_or_create(
-            assessment_id=pk,
-            defaults={
-                "tenant_id": cycle.tenant_id, "street_id": by_pk[pk].street_id, "total": result.total,
-                "base_total": engine.to_cents(result.base_total), "grade": str(grade) if grade else "",
-                "complete": result.complete, "vetoed": result.vetoed, "missing": len(result.missing),
-                "categories": {c.code: str(engine.to_cents(c.subtotal)) for c in result.categories},
-                "rank_in_street": street_ranks[pk], "rank_in_tenant": ranked.rank,
-                "pay_tier": ranked.tier, "quota_review": ranked.needs_review,
-                **_fold_fields(result.fold), "computed_at": now,
-            },
+        rows.append(
+            Result(
+                assessment_id=pk, tenant_id=cycle.tenant_id, street_id=by_pk[pk].street_id, total=result.total,
+                base_total=engine.to_cents(result.base_total), grade=str(grade) if grade else "",
+                complete=result.complete, vetoed=result.vetoed, missing=len(result.missing),
+                categories={c.code: str(engine.to_cents(c.subtotal)) for c in result.categories},
+                rank_in_street=street_ranks[pk], rank_in_tenant=ranked.rank,
+                pay_tier=ranked.tier, quota_review=ranked.needs_review,
+                **_fold_fields(result.fold), computed_at=now,
+            )
         )  # fmt: skip
+    # One upsert per thousand results instead of two queries per result: a city's cycle
+    # (3,655 assessments) was 7,300 round trips.
+    Result.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["assessment"],
+        update_fields=RESULT_FIELDS,
+    )
     return len(tenant_ranked)
 
 

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, F, QuerySet, When
+from django.db.models import Case, OuterRef, QuerySet, Subquery, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import services
-from assessments.models import Assessment, Cycle, ScoreEntry, VetoRecord
+from assessments.models import Assessment, Cycle, Result, ScoreEntry, VetoRecord
 from assessments.selectors import (
     assessment_list_for_actor,
     indicators_for_assessment,
@@ -33,6 +33,7 @@ from assessments.services.common import is_street_assessor
 from assessments.services.scoring import MAX_OCCURRENCES, MAX_VERSION, rateable_kinds
 from assessments.views.scorecard import RATERS, form_errors, may_see_entries
 from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
+from indicators.selectors import SchemeParts, scheme_parts
 from organizations.decorators import role_required
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
@@ -115,11 +116,11 @@ def _first_error(form: forms.Form) -> str:
 
 
 def _assessment_rows(actor: Actor, filters: ListFilterForm) -> QuerySet[Assessment]:
+    # A subquery, not a join: the paginator's count then reads the assessments alone.
+    totals = Subquery(Result.objects.filter(assessment=OuterRef("pk")).values("total")[:1])
     # A secretary's own total shows once published, like the rest of their numbers.
     shown = numbers_shown(actor)
-    total = (
-        Case(When(shown, then=F("result__total")), default=None) if shown else F("result__total")
-    )
+    total = Case(When(shown, then=totals), default=None) if shown else totals
     rows = assessment_list_for_actor(actor=actor).annotate(total=total)
     data = filters.cleaned_data if filters.is_valid() else {}
     if data.get("q"):
@@ -128,7 +129,9 @@ def _assessment_rows(actor: Actor, filters: ListFilterForm) -> QuerySet[Assessme
         rows = rows.filter(cycle_id=data["cycle"])
     if data.get("state"):
         rows = rows.filter(state=data["state"])
-    return rows.order_by("-cycle_id", "community__name", "pk")
+    # Street by street in each cycle, the order of the index "assessment_list_order": a page
+    # of a city's 15,000 assessments is read from the index, not sorted from all of them.
+    return rows.order_by("-cycle_id", "street_id", "community_id", "pk")
 
 
 @role_required(*Role)
@@ -152,12 +155,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 # The grid ---------------------------------------------------------------------------------
 
 
-def _rateable_groups(actor: Actor, assessment: Assessment) -> list[RaterGroup]:
+def _rateable_groups(actor: Actor, assessment: Assessment, parts: SchemeParts) -> list[RaterGroup]:
     """The scheme's rater groups this actor may score for this assessment, by the rule
     ``entry_save`` applies."""
     kinds = rateable_kinds(actor, assessment)
-    groups = RaterGroup.objects.filter(scheme_id=assessment.scheme_id).order_by("order", "pk")
-    return [g for g in groups if g.kind in kinds]
+    return [g for g in parts.rater_groups if g.kind in kinds]
 
 
 def _plain(value: Decimal) -> str:
@@ -180,11 +182,12 @@ def _hint(indicator: Indicator) -> str:
 
 
 def _grid_rows(
-    actor: Actor, assessment: Assessment, groups: list[RaterGroup]
+    actor: Actor, assessment: Assessment, groups: list[RaterGroup], parts: SchemeParts
 ) -> tuple[list[dict[str, Any]], int]:
-    """One row per indicator with one cell per group; four queries in all."""
+    """One row per indicator with one cell per group; two queries (the special picks and
+    the entries) besides the scheme's parts."""
     group_ids = {g.pk for g in groups}
-    indicators = indicators_for_assessment(assessment)
+    indicators = indicators_for_assessment(assessment, parts=parts)
     collective = {g.pk for g in groups if g.kind in (Kind.ORGANISATION, Kind.OTHER)}
     entries = {
         (e.indicator_id, e.rater_group_id): e
@@ -234,8 +237,9 @@ def _grid_context(
     """The grid page; ``refused`` holds a bonus/deduction or veto form that was refused, so
     that its errors show next to its fields with what was typed."""
     actor = _actor(request)
-    groups = _rateable_groups(actor, assessment)
-    rows, missing = _grid_rows(actor, assessment, groups)
+    parts = scheme_parts(scheme_id=assessment.scheme_id)
+    groups = _rateable_groups(actor, assessment, parts)
+    rows, missing = _grid_rows(actor, assessment, groups, parts)
     is_assessor = is_street_assessor(actor, assessment.street_id)
     context = {
         "assessment": assessment,
@@ -249,9 +253,8 @@ def _grid_context(
         "veto_form": refused.get("veto_form") or VetoForm(),
     }
     if is_assessor:
-        scheme = assessment.scheme_id
-        context["adjustment_items"] = list(AdjustmentItem.objects.filter(scheme_id=scheme))
-        context["veto_items"] = list(VetoItem.objects.filter(scheme_id=scheme))
+        context["adjustment_items"] = parts.adjustment_items
+        context["veto_items"] = parts.veto_items
         context["vetoes"] = list(
             VetoRecord.objects.for_actor(actor)
             .filter(assessment=assessment)

@@ -8,14 +8,19 @@ rater's value: the explanation loses its entry nodes for them, as in the API.
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +33,7 @@ from assessments.selectors import (
     indicators_for_assessment,
     rank_among_stored,
     result_trend_for_actor,
+    scorecard_inputs,
     scores_hidden_from,
     stored_result,
     trend_points,
@@ -56,8 +62,10 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
-    rows = assessment_list_for_actor(actor=_actor(request)).select_related("scheme")
-    return get_scoped_or_404(rows, pk=pk)
+    # Not joined to the scheme: a seventh table made planning this one-row query (under
+    # row-level security) cost more than the rest of the page's queries together. The
+    # scheme is read when the result is computed, which the cache mostly spares.
+    return get_scoped_or_404(assessment_list_for_actor(actor=_actor(request)), pk=pk)
 
 
 def _own_assessment(request: HttpRequest, pk: int) -> Assessment:
@@ -212,13 +220,34 @@ def _what_if_form(
     return WhatIfForm(data, indicators=indicators, current=entry_means(assessment))
 
 
-def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
-    """Everything the scorecard shows, in a number of queries that does not grow with the
-    number of indicators."""
-    actor = _actor(request)
-    computed = services.compute_result(assessment)
+SCORECARD_CACHE_VERSION = 1
+SCORECARD_CACHE_SECONDS = 24 * 3600
+
+
+def _scorecard_parts(assessment: Assessment, show_entries: bool) -> dict[str, Any]:
+    """The result, and the indicator table, bonuses, explanation and what-if fields as HTML:
+    everything computed from the assessment's inputs alone, cached under a summary of them
+    (``scorecard_inputs``), the language and whether individual entries show. Computing it
+    takes the engine, a dozen queries and the longest templates of the page; reading it
+    back takes one query. Any new score, bonus, veto or result gives another key."""
+    inputs = (SCORECARD_CACHE_VERSION, show_entries, get_language(), scorecard_inputs(assessment))
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    key = f"scorecard:{assessment.pk}:{digest}"
+    parts: dict[str, Any] | None = cache.get(key)
+    if parts is None:
+        parts = _computed_parts(assessment, show_entries)
+        cache.set(key, parts, SCORECARD_CACHE_SECONDS)
+    return {
+        **parts,
+        "body": mark_safe(parts["body"]),  # noqa: S308 - rendered by our own template
+        "what_if_fields": mark_safe(parts["what_if_fields"]),  # noqa: S308 - likewise
+    }
+
+
+def _computed_parts(assessment: Assessment, show_entries: bool) -> dict[str, Any]:
+    computed = services.compute_result(assessment, cached_scheme=True)
     data = result_to_dict(computed)
-    if data["explanation"] and not may_see_entries(actor, assessment):
+    if data["explanation"] and not show_entries:
         data["explanation"] = _without_entries(data["explanation"])
     # Names come from the explanation (the engine's own labels): reading the scheme again
     # would repeat the queries compute_result has just made.
@@ -232,21 +261,41 @@ def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str
         indicator = by_code.get(missing["indicator"])
         missing["indicator_name"] = indicator.name if indicator else missing["indicator"]
         missing["group_name"] = group_names.get(missing["group"], missing["group"])
+    body = render_to_string(
+        "assessments/_scorecard_body.html",
+        {
+            "assessment": assessment,
+            "result": data,
+            "indicator_rows": _indicator_rows(computed, by_code, group_names),
+            "adjustments": list(assessment.adjustments.select_related("item")),
+            "vetoes": list(assessment.vetoes.select_related("item")),
+            "self_evaluation": getattr(assessment, "self_evaluation", None),
+        },
+    )
+    fields = render_to_string(
+        "assessments/_scorecard_what_if_fields.html",
+        {"what_if_form": _what_if_form(assessment, indicators)},
+    )
+    summary = {k: v for k, v in data.items() if k != "explanation"}
+    return {"result": summary, "body": str(body), "what_if_fields": str(fields)}
+
+
+def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    """Everything the scorecard shows, in a number of queries that does not grow with the
+    number of indicators, and (once its parts are cached) a handful of them."""
+    actor = _actor(request)
+    parts = _scorecard_parts(assessment, may_see_entries(actor, assessment))
     trend = result_trend_for_actor(actor=actor, assessment=assessment)
     return {
         "trend": trend,
         "trend_points": trend_points([r.total for r in trend]),
         "assessment": assessment,
-        "result": data,
+        "result": parts["result"],
+        "parts": parts,
         "stored": stored_result(assessment),
-        "indicator_rows": _indicator_rows(computed, by_code, group_names),
-        "adjustments": list(assessment.adjustments.select_related("item")),
-        "vetoes": list(assessment.vetoes.select_related("item")),
         "appeals": appeals_with_reviews(assessment),
-        "self_evaluation": getattr(assessment, "self_evaluation", None),
         "is_secretary": assessment.secretary_id in actor.secretary_ids,
         "may_score": actor.has_role(*RATERS),
-        "what_if_form": _what_if_form(assessment, indicators),
     }
 
 

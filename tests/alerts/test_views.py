@@ -164,10 +164,9 @@ def test_dashboard_counts_by_level_and_street(cast, warned) -> None:
 
 def test_heat_map_of_one_street_and_a_street_outside_the_scope(cast, warned) -> None:
     client = cast.client_for("leader")
-    one = _cells(
-        client.get(reverse("alerts:heat_map"), {"street": cast.street_a2.pk}).content.decode()
-    )
-    assert set(one) == {str(cast.community_a21.pk), str(cast.community_a22.pk)}
+    html = client.get(reverse("alerts:heat_map"), {"street": cast.street_a2.pk}).content.decode()
+    assert set(_cells(html)) == {str(cast.community_a21.pk), str(cast.community_a22.pk)}
+    assert f'<option value="{cast.street_a2.pk}" selected>' in html
     # Another street is not a choice for an assessor: the filter is ignored, the scope stays.
     mine = cast.client_for("assessor").get(
         reverse("alerts:heat_map"), {"street": cast.street_a2.pk}
@@ -178,19 +177,35 @@ def test_heat_map_of_one_street_and_a_street_outside_the_scope(cast, warned) -> 
     }
 
 
-def test_heat_map_queries_do_not_grow_with_communities(
+def test_heat_map_queries_do_not_grow_with_communities_and_streets_are_paginated(
     cast, warned, django_assert_max_num_queries
 ) -> None:
     from tests import factories as f
 
     client = cast.client_for("leader")
-    with django_assert_max_num_queries(12) as few:
+    # Session, user, roles, tenant; the streets' count and page, communities, warnings.
+    with django_assert_max_num_queries(14) as few:
         assert client.get(reverse("alerts:heat_map")).status_code == 200
     for n in range(6):
         f.CommunityFactory(
             tenant=cast.tenant_a, parent=cast.street_a1, name=f"新社区{n}", code=f"new{n}"
         )
-    with django_assert_max_num_queries(12) as many:
+    with django_assert_max_num_queries(14) as many:
         html = client.get(reverse("alerts:heat_map")).content.decode()
     assert len(_cells(html)) == 10
     assert len(many.captured_queries) == len(few.captured_queries)
+    # A city: more than ten streets are shown ten at a time, in the same number of queries.
+    for n in range(11):
+        street = f.StreetFactory(
+            tenant=cast.tenant_a, parent=cast.district_a, name=f"街道{n:02d}", code=f"st{n}"
+        )
+        f.CommunityFactory(tenant=cast.tenant_a, parent=street, name=f"社区{n:02d}", code=f"sc{n}")
+    with django_assert_max_num_queries(14) as city:
+        first = client.get(reverse("alerts:heat_map"), HTTP_ACCEPT_LANGUAGE="en")
+    assert len(city.captured_queries) == len(few.captured_queries)
+    assert len(first.context["streets"]) == 10 and "Page 1 of 2" in first.content.decode()
+    second = client.get(reverse("alerts:heat_map"), {"page": 2})
+    names = [row["street"].name for row in second.context["streets"]]
+    assert names == ["街道08", "街道09", "街道10"]
+    assert str(cast.community_a11.pk) in _cells(first.content.decode())
+    assert str(cast.community_a11.pk) not in _cells(second.content.decode())

@@ -123,3 +123,22 @@ def test_role_changes_are_audited_with_before_and_after(cast, as_tenant):
             AuditRecord.objects.filter(tenant=cast.tenant_a).values_list("action", "actor_name")
         )
     assert actions[-2:] == [("membership.grant", "a-admin"), ("membership.revoke", "a-admin")]
+
+
+def test_bulk_appends_continue_the_chain_as_single_ones_would(cast, as_tenant, capsys):
+    from audit.services import Change, audit_record_many
+
+    first = _chain(cast, as_tenant, 2)
+    with as_tenant(cast.tenant_a):
+        written = audit_record_many(
+            tenant_id=cast.tenant_a.pk, actor=cast.admin, batch_size=2,
+            changes=[Change("weight.change", cast.community_a12, after={"weight": n}) for n in range(5)],
+        )  # fmt: skip
+        last = audit_record(tenant_id=cast.tenant_a.pk, actor=None, action="after.bulk")
+        records = list(AuditRecord.objects.filter(tenant=cast.tenant_a).order_by("seq"))
+    assert written == 5
+    assert [r.seq for r in records] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert records[2].prev_hash == first[-1].hash and last.prev_hash == records[6].hash
+    assert records[3].object_repr == str(cast.community_a12) and records[3].after == {"weight": 1}
+    call_command("verify_audit")
+    assert f"ok      {cast.tenant_a.code}: 8 records" in capsys.readouterr().out

@@ -10,6 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.cache import cache
 from django.urls import reverse
 
 from notifications.models import Notification
@@ -325,3 +326,38 @@ def test_waiting_page_queues_one_build_however_often_it_asks(
     assert first.status_code == 200 and b"<html" in first.content
     assert polled.status_code == 202 and b'hx-trigger="every 2s"' in polled.content
     assert b"<html" not in polled.content
+
+
+def test_a_batch_is_one_job_per_scorecard_and_the_job_that_completes_it_zips(
+    cast, as_tenant, quarter, monkeypatch
+) -> None:
+    """So that two workers share a batch. Jobs delivered twice, or a batch started again,
+    record each report once and zip once."""
+    queued: list[tuple] = []
+    monkeypatch.setattr(tasks.build_batch_item, "delay_on_commit", lambda *a: queued.append(a))
+    finishes: list[tuple] = []
+    monkeypatch.setattr(tasks.finish_batch, "delay_on_commit", lambda *a: finishes.append(a))
+    with as_tenant(cast.tenant_a):
+        batch = ReportBatch.objects.create(
+            tenant=cast.tenant_a, cycle=quarter["cycle"], requested_by=cast.admin, total=2
+        )
+        services.batch_run(batch_id=batch.pk)
+        assert sorted(a for _t, _b, a in queued) == sorted(a.pk for a in quarter["a"].values())
+        first, second = (a for _t, _b, a in queued)
+        services.batch_item_build(batch_id=batch.pk, assessment_id=first)
+        services.batch_item_build(batch_id=batch.pk, assessment_id=first)  # delivered twice
+        assert batch.items.count() == 1 and finishes == []
+        assert cache.get(services._progress_key(batch.pk)) == 1
+        queued.clear()
+        services.batch_run(batch_id=batch.pk)  # started again: only the missing one
+        assert [a for _t, _b, a in queued] == [second]
+        services.batch_item_build(batch_id=batch.pk, assessment_id=second)
+        assert finishes == [(cast.tenant_a.pk, batch.pk)]
+        services.batch_finish(batch_id=batch.pk)
+        services.batch_finish(batch_id=batch.pk)
+        batch.refresh_from_db()
+        assert (batch.status, batch.done, batch.failures) == (ReportBatch.Status.DONE, 2, [])
+        assert Notification.objects.filter(verb=f"reports.batch:{batch.pk}").count() == 1
+        # A finished batch is left alone.
+        assert services.batch_item_build(batch_id=batch.pk, assessment_id=first) is None
+    assert len(_zip_names(_client(cast, "admin"), batch)) == 2
