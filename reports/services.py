@@ -77,7 +77,7 @@ def _store(
     return artifact
 
 
-def write_file(file: FieldFile, name: str, content: bytes | File[Any]) -> None:
+def write_file(file: FieldFile, name: str, content: bytes | File) -> None:  # type: ignore[type-arg]
     """Store ``content`` as ``file`` under exactly ``name`` (below the field's directory).
 
     Files are written before the job's transaction commits. A job killed in between leaves
@@ -87,7 +87,7 @@ def write_file(file: FieldFile, name: str, content: bytes | File[Any]) -> None:
     with the same inputs would have been served from the cache instead of rebuilt."""
     target = file.field.generate_filename(file.instance, name)
     file.storage.delete(target)
-    file.save(name, content if isinstance(content, File) else ContentFile(content), save=False)
+    file.save(name, ContentFile(content) if isinstance(content, bytes) else content, save=False)
 
 
 def scorecard_html(assessment: Assessment) -> str:
