@@ -347,7 +347,7 @@ def test_a_recompute_killed_half_way_is_redone_once(cast, workers, sender) -> No
         assert "assessments_result" in query and has_written(pid, "assessments_result")
         killed = worker.kill_pool_process()
         worker_saw_its_pool_process_die(worker)
-    assert job.get(timeout=30) == len(expected)
+    assert job.get(timeout=30, disable_sync_subtasks=False) == len(expected)
     assert worker.alive and worker.pool_process() != killed
     assert worker.received(job.id) == 2  # once killed, once done
     with tenant_context(tenant):
@@ -386,7 +386,7 @@ def test_a_warning_evaluation_killed_with_its_worker_is_redelivered_and_done_onc
         assert "alerts_escalation" in query and has_written(pid, "alerts_alert")
         worker.kill()
     second = workers.start()
-    summary = job.get(timeout=30)
+    summary = job.get(timeout=30, disable_sync_subtasks=False)
     assert second.received(job.id) == 1
     assert summary["created"] > 0 and summary["escalated"] == 1
 
@@ -429,7 +429,9 @@ def test_a_report_batch_killed_after_writing_its_files_leaves_one_of_each(
     # last: with the notifications locked, that job waits there, every scorecard and the
     # ZIP already written.
     with table_locked("notifications_notification"):
-        sender.send_task("reports.build_batch", args=[tenant, batch.pk]).get(timeout=60)
+        sender.send_task("reports.build_batch", args=[tenant, batch.pk]).get(
+            timeout=60, disable_sync_subtasks=False
+        )
         pid, _query = the_job_waits(worker, timeout=60)
         assert has_written(pid, "reports_reportbatch")
         written = files_under(media_root)
@@ -474,7 +476,7 @@ def test_a_scorecard_build_killed_half_way_replaces_the_old_file_once(
         _cycle, assessments = scored_cycle(cast, 3)
         assessment = assessments["a11"]
     first = sender.send_task("reports.build_scorecard", args=[tenant, assessment.pk])
-    artifact_id = first.get(timeout=60)
+    artifact_id = first.get(timeout=60, disable_sync_subtasks=False)
     with tenant_context(tenant):
         old = ReportArtifact.objects.get(pk=artifact_id)
         # A new rectification: the cached scorecard is stale and must be rebuilt.
@@ -489,7 +491,7 @@ def test_a_scorecard_build_killed_half_way_replaces_the_old_file_once(
         assert "reports_reportartifact" in query
         worker.kill_pool_process()
         worker_saw_its_pool_process_die(worker)
-    assert job.get(timeout=60) == artifact_id
+    assert job.get(timeout=60, disable_sync_subtasks=False) == artifact_id
     assert worker.received(job.id) == 2
 
     with tenant_context(tenant):
