@@ -12,13 +12,14 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from assessments.models import Cycle
+from assessments.models import Assessment, Cycle
 from organizations.decorators import role_required
 from organizations.models import OrgUnit
 from organizations.tenancy import Actor, Role
@@ -89,10 +90,18 @@ def _serve_or_wait(
 def index(request: HttpRequest) -> HttpResponse:
     """Cycles with their downloads, the actor's scorecards and their batches."""
     actor = _actor(request)
-    cycles = list(Cycle.objects.for_actor(actor).order_by("-year", "-quarter", "pk"))
-    cycle = next(
-        (c for c in cycles if str(c.pk) == request.GET.get("cycle")), cycles[0] if cycles else None
+    # Opens on the newest cycle with published results: the newest of all is usually the
+    # one still being scored, with nothing to download yet.
+    published = Assessment.objects.filter(
+        cycle=OuterRef("pk"), state__in=Assessment.SHOWN_TO_SECRETARY
     )
+    cycles = list(
+        Cycle.objects.for_actor(actor)
+        .annotate(published=Exists(published))
+        .order_by("-year", "-quarter", "pk")
+    )
+    default = next((c for c in cycles if c.published), cycles[0] if cycles else None)
+    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), default)
     rows = selectors.report_assessments(actor=actor, cycle=cycle)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     staff = actor.has_role(*STAFF)

@@ -24,7 +24,15 @@ from organizations.models import OrgUnit
 from organizations.tenancy import Actor, Role
 from organizations.uploads import TABLES, check_upload
 from residents import rules, selectors
-from residents.models import Answer, Campaign, CardBatch, ComplaintCount, Response, UsedCard
+from residents.models import (
+    Answer,
+    Campaign,
+    CardBatch,
+    ComplaintCount,
+    Response,
+    UsedCard,
+    question_label,
+)
 from residents.tokens import CardToken, TokenError
 
 MAX_SUGGESTION = 1000
@@ -90,7 +98,7 @@ def clean_scores(campaign: Campaign, scores: dict[str, Any]) -> dict[str, int]:
         if not 1 <= value <= 5 or str(raw).strip() != str(value):
             raise ValidationError(
                 {question["key"]: _("Choose a score from 1 to 5 for “%(question)s”.")
-                 % {"question": question["label"]}}
+                 % {"question": question_label(question)}}
             )  # fmt: skip
         cleaned[question["key"]] = value
     unknown = set(scores) - set(cleaned)

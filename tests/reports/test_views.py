@@ -361,3 +361,22 @@ def test_a_batch_is_one_job_per_scorecard_and_the_job_that_completes_it_zips(
         # A finished batch is left alone.
         assert services.batch_item_build(batch_id=batch.pk, assessment_id=first) is None
     assert len(_zip_names(_client(cast, "admin"), batch)) == 2
+
+
+def test_the_reports_page_opens_on_the_newest_cycle_with_published_results(
+    cast, as_tenant, quarter
+) -> None:
+    from assessments.models import Cycle
+
+    with as_tenant(cast.tenant_a):
+        published = quarter["cycle"]
+        newer = Cycle.objects.create(
+            tenant=cast.tenant_a, kind="quarterly", year=published.year + 1, quarter=1,
+            name="下一年第一季度", scheme=published.scheme,
+            starts_on=published.starts_on.replace(year=published.year + 1),
+            ends_on=published.ends_on.replace(year=published.year + 1),
+        )  # fmt: skip
+    page = _client(cast, "admin").get(reverse("reports:index"))
+    assert page.context["cycle"] == published
+    chosen = _client(cast, "admin").get(reverse("reports:index"), {"cycle": newer.pk})
+    assert chosen.context["cycle"] == newer

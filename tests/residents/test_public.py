@@ -146,6 +146,7 @@ def test_the_api_twin_submits_and_refuses_alike(cast, rating, as_tenant):
         content_type="application/json",
     )
     assert bad.status_code == 400
+    assert "Service attitude" in bad.json()["attitude"][0]  # the question in the reader's language
     missing = api.post(
         url,
         {**body, "token": rating.tokens[6], "scores": {"attitude": 5}},
