@@ -44,6 +44,20 @@ def record_hash(record: AuditRecord) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _locked_chain_end(tenant_id: int) -> tuple[int, str]:
+    """The sequence number and hash the tenant's chain ends with ((0, GENESIS) when empty),
+    with the tenant row locked: appends to one chain are serialised on it, so two writers
+    can never both link to the same predecessor. Call inside a transaction."""
+    Tenant.objects.select_for_update().filter(pk=tenant_id).values_list("pk").get()
+    last = (
+        AuditRecord.objects.filter(tenant_id=tenant_id)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
 def audit_record(
     *,
     tenant_id: int,
@@ -55,16 +69,8 @@ def audit_record(
 ) -> AuditRecord:
     """Append one record to the tenant's chain. Call inside the transaction that made the change."""
     with transaction.atomic():
-        # Appends to one tenant's chain are serialised on the tenant row, so two writers
-        # can never both link to the same predecessor.
-        Tenant.objects.select_for_update().filter(pk=tenant_id).values_list("pk").get()
-        last = (
-            AuditRecord.objects.filter(tenant_id=tenant_id)
-            .order_by("-seq")
-            .values_list("seq", "hash")
-            .first()
-        )
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        last_seq, prev_hash = _locked_chain_end(tenant_id)
+        seq = last_seq + 1
         record = AuditRecord(
             tenant_id=tenant_id,
             seq=seq,
@@ -108,14 +114,7 @@ def audit_record_many(
     when = created_at or timezone.now()
     written = 0
     with transaction.atomic():
-        Tenant.objects.select_for_update().filter(pk=tenant_id).values_list("pk").get()
-        last = (
-            AuditRecord.objects.filter(tenant_id=tenant_id)
-            .order_by("-seq")
-            .values_list("seq", "hash")
-            .first()
-        )
-        seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+        seq, prev_hash = _locked_chain_end(tenant_id)
         batch: list[AuditRecord] = []
         for change in changes:
             seq += 1

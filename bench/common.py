@@ -100,3 +100,46 @@ def start_gunicorn(
             time.sleep(0.2)
     server.kill()
     sys.exit("gunicorn did not start")
+
+
+def combine_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Throughput, p99 and statuses over several load runs, each a dict of ``done`` (the
+    requests that count), ``seconds``, ``latencies`` and ``statuses``."""
+    latencies = sorted(t for run in runs for t in run["latencies"])
+    statuses: dict[int, int] = {}
+    for run in runs:
+        for status, n in run["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    return {
+        "rps": sum(run["done"] for run in runs) / sum(run["seconds"] for run in runs),
+        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
+        "statuses": statuses,
+    }
+
+
+def timed_request(
+    port: int,
+    method: str,
+    path: str,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, float]:
+    """One request to the loopback server on a fresh connection: the status (0 when the
+    connection failed) and the seconds it took."""
+    import http.client
+    import time
+
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body, headers or {})
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        connection.close()
+    return status, time.perf_counter() - started

@@ -24,7 +24,6 @@ view's throughput.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import statistics
 import threading
@@ -32,11 +31,13 @@ import time
 from typing import Any
 
 from bench.common import (
+    combine_runs,
     free_port,
     result,
     scale_tenant,
     setup_django_on_bench_database,
     start_gunicorn,
+    timed_request,
 )
 
 CLIENTS = 16
@@ -102,18 +103,7 @@ def count_queries(pairs: list[tuple[str, str]]) -> int:
 
 
 def get(port: int, path: str, cookie: str) -> tuple[int, float]:
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", path, headers={"Cookie": cookie})
-        response = connection.getresponse()
-        response.read()
-        status = response.status
-    except OSError:
-        status = 0
-    finally:
-        connection.close()
-    return status, time.perf_counter() - started
+    return timed_request(port, "GET", path, headers={"Cookie": cookie}, timeout=60)
 
 
 def load(port: int, pairs: list[tuple[str, str]], seconds: float, bare: bool) -> dict[str, Any]:
@@ -138,23 +128,9 @@ def load(port: int, pairs: list[tuple[str, str]], seconds: float, bare: bool) ->
         thread.join()
     elapsed = time.perf_counter() - started
     return {
-        "ok": statuses.get(200, 0),
+        "done": statuses.get(200, 0),
         "seconds": elapsed,
         "latencies": latencies,
-        "statuses": statuses,
-    }
-
-
-def merged(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Throughput, p99 and statuses over several runs."""
-    latencies = sorted(t for run in runs for t in run["latencies"])
-    statuses: dict[int, int] = {}
-    for run in runs:
-        for status, n in run["statuses"].items():
-            statuses[status] = statuses.get(status, 0) + n
-    return {
-        "rps": sum(run["ok"] for run in runs) / sum(run["seconds"] for run in runs),
-        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
         "statuses": statuses,
     }
 
@@ -187,7 +163,10 @@ def main() -> None:
                  load(port, pairs[page], args.seconds / ROUNDS, bare=False))
                 for _round in range(ROUNDS)
             ]  # fmt: skip
-            bare, measured = merged([b for b, _p in slices]), merged([p for _b, p in slices])
+            bare, measured = (
+                combine_runs([b for b, _p in slices]),
+                combine_runs([p for _b, p in slices]),
+            )
             bares.append(bare["rps"])
             print(
                 f"{page:<15} {measured['rps']:7.1f} req/s, p99 {measured['p99_ms']:7.1f} ms, "

@@ -18,22 +18,25 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from decimal import Decimal
 from typing import Any
 
-from bench.common import result, setup_django_on_bench_database
+from bench.common import (
+    combine_runs,
+    free_port,
+    result,
+    setup_django_on_bench_database,
+    start_gunicorn,
+    timed_request,
+)
 
 CLIENTS = 32
 WORKERS = 2
 SLICES = 6
+JSON = {"Content-Type": "application/json"}
 TENANT_CODE = "bench-rating"
 SCORES = {"attitude": 5, "efficiency": 4, "environment": 4, "safety": 3, "overall": 4}
 
@@ -96,48 +99,8 @@ def stored(campaign_id: int) -> int:
         return Response.objects.filter(campaign_id=campaign_id).count()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(port: int, threads: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.rating_settings",
-        "DJANGO_CONN_MAX_AGE": "60",
-    }
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(WORKERS), "--threads", str(threads), "--backlog", "256",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("gunicorn did not start")
-
-
 def post(port: int, path: str, body: bytes) -> tuple[int, float]:
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("POST", path, body, {"Content-Type": "application/json"})
-        response = connection.getresponse()
-        response.read()
-        status = response.status
-    except OSError:
-        status = 0
-    finally:
-        connection.close()
-    return status, time.perf_counter() - started
+    return timed_request(port, "POST", path, body=body, headers=JSON)
 
 
 def load(port: int, path: str, bodies: list[bytes]) -> dict[str, Any]:
@@ -165,21 +128,7 @@ def load(port: int, path: str, bodies: list[bytes]) -> dict[str, Any]:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return {"count": len(bodies), "seconds": elapsed, "latencies": latencies, "statuses": statuses}
-
-
-def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Throughput over all runs, p99 of all their latencies, statuses added up."""
-    latencies = sorted(seconds for run in runs for seconds in run["latencies"])
-    statuses: dict[int, int] = {}
-    for run in runs:
-        for status, count in run["statuses"].items():
-            statuses[status] = statuses.get(status, 0) + count
-    return {
-        "rps": sum(run["count"] for run in runs) / sum(run["seconds"] for run in runs),
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "statuses": statuses,
-    }
+    return {"done": len(bodies), "seconds": elapsed, "latencies": latencies, "statuses": statuses}
 
 
 def main() -> None:
@@ -199,7 +148,7 @@ def main() -> None:
     ]
     warm, bodies = bodies[:200], bodies[200:]
     port = free_port()
-    server = start_server(port, args.threads)
+    server = start_gunicorn(port, "bench.rating_settings", workers=WORKERS, threads=args.threads)
     try:
         load(port, "/bench/bare/", warm[:100])
         load(port, "/api/public/ratings/", warm)
@@ -211,7 +160,7 @@ def main() -> None:
         for part in slices:
             bare_runs.append(load(port, "/bench/bare/", part))
             rating_runs.append(load(port, "/api/public/ratings/", part))
-        bare, rating = combine(bare_runs), combine(rating_runs)
+        bare, rating = combine_runs(bare_runs), combine_runs(rating_runs)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import OrgUnit
-from organizations.tenancy import ScopePaths, TenantOwned
+from organizations.tenancy import ScopePaths, TenantOwned, tenant_field
 
 
 def default_questions() -> list[dict[str, str]]:
@@ -172,10 +172,7 @@ class UsedCard(TenantOwned):
 
     # Written on every card submission: the (tenant, campaign) index and the unique
     # (batch, number) serve every read, so no single-column index on these keys.
-    tenant = models.ForeignKey(
-        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("tenant"), db_index=False,
-    )  # fmt: skip
+    tenant = tenant_field(db_index=False)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -211,10 +208,7 @@ class Response(TenantOwned):
     # Every read of this busy table names the tenant (RLS adds it to each query) and the
     # campaign, so the (tenant, campaign, …) index below serves them all; single-column
     # indexes on either would only slow down each resident's submission.
-    tenant = models.ForeignKey(
-        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("tenant"), db_index=False,
-    )  # fmt: skip
+    tenant = tenant_field(db_index=False)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="responses", db_index=False
     )
@@ -251,10 +245,7 @@ class Answer(TenantOwned):
     # Every read of this busy table names the tenant (RLS adds it to each query) and the
     # campaign, so the (tenant, campaign, …) index below serves them all; single-column
     # indexes on either would only slow down each resident's submission.
-    tenant = models.ForeignKey(
-        "organizations.Tenant", on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("tenant"), db_index=False,
-    )  # fmt: skip
+    tenant = tenant_field(db_index=False)
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
     )
