@@ -17,6 +17,7 @@ from assessments.models import Assessment, Cycle, Rectification, Result
 from indicators.models import Category
 from interviews.selectors import talk_signals
 from organizations.models import OrgUnit
+from organizations.prepared import rows_prepared, values_prepared
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor
 from residents.selectors import satisfaction_by_community
@@ -214,54 +215,141 @@ HEAT_MAP_STREETS_PER_PAGE = 10
 
 
 class HeatCommunity(NamedTuple):
-    """A community as a heat map cell shows it (a page holds hundreds: no model instances)."""
+    """A street or community as the heat map shows it (a page holds hundreds: no model
+    instances)."""
 
     pk: int
     name: str
 
 
-def heat_map(
+class HeatMapRows(NamedTuple):
+    """What a page of the heat map is drawn from, as read: plain values, so that the page can
+    be cached under them (``organizations.fragments``)."""
+
+    page: Page[Any]  # of (pk, name) of streets
+    counts: list[tuple[int, str, int]]  # community, level, open warnings
+    cells: list[tuple[int, str, int]]  # community, name, street
+    street_choices: list[tuple[int, str]]  # the streets the actor may filter by
+
+
+def heat_map_rows(
     *,
     actor: Actor | None,
     period: str | None = None,
     rule: str | None = None,
     street_id: int | None = None,
     page: str | int | None = None,
-) -> tuple[Page[OrgUnit], list[dict[str, Any]]]:
-    """One page of the actor's streets (ten at a time: a city has more than a hundred), each
-    with its communities and their worst open warning and counts per level. Four queries
-    whatever the number of streets and communities."""
+) -> HeatMapRows:
+    """One page of the actor's streets (ten at a time: a city has more than a hundred), their
+    communities and the open warnings per community and level, and the streets to filter by.
+    Three queries for a whole-tenant actor, five for the others, whatever the number of
+    streets and communities."""
     if actor is None:
-        return Paginator(OrgUnit.objects.none(), HEAT_MAP_STREETS_PER_PAGE).get_page(page), []
+        return HeatMapRows(Paginator([], HEAT_MAP_STREETS_PER_PAGE).get_page(page), [], [], [])
+    in_scope = values_prepared(
+        OrgUnit.objects.for_actor(actor)
+        .filter(kind=OrgUnit.Kind.STREET)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "is_active")
+    )
     units = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
     if street_id is not None:
         units = units.filter(parent_id=street_id)
     # Whole-tenant actors page through the tenant's streets; the others through the streets
     # of their communities (a secretary sees their community, not its street). Either way
     # read by index, never by reading every community of a city.
-    streets = OrgUnit.objects.filter(
-        tenant_id=actor.tenant_id, kind=OrgUnit.Kind.STREET, is_active=True
-    ).order_by("name", "pk")
-    if not actor.whole_tenant:
-        streets = streets.filter(pk__in=units.values("parent_id"))
-    elif street_id is not None:
-        streets = streets.filter(pk=street_id)
+    streets: Any
+    if actor.whole_tenant:  # every street is in scope: the ones read for the choices
+        streets = [
+            (pk, name)
+            for pk, name, active in in_scope
+            if active and (street_id is None or pk == street_id)
+        ]
+    else:
+        streets = (
+            OrgUnit.objects.filter(
+                tenant_id=actor.tenant_id, kind=OrgUnit.Kind.STREET, is_active=True
+            )
+            .filter(pk__in=units.values("parent_id"))
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        )
     shown = Paginator(streets, HEAT_MAP_STREETS_PER_PAGE).get_page(page)
-    by_street: dict[int, dict[str, Any]] = {
-        street.pk: {"street": street, "cells": []} for street in shown.object_list
-    }
-    alerts = Alert.objects.for_actor(actor).filter(street_id__in=list(by_street))
+    shown.object_list = list(shown.object_list)
+    street_ids = [pk for pk, _name in shown.object_list]
+    choices = [(pk, name) for pk, name, _active in in_scope]
+    if actor.whole_tenant:
+        counts, cells = _heat_rows_of_tenant(actor.tenant_id, street_ids, period, rule)
+        return HeatMapRows(shown, counts, cells, choices)
+    alerts = Alert.objects.for_actor(actor).filter(street_id__in=street_ids)
     alerts = alerts.exclude(status=Alert.Status.RESOLVED)
     if period:
         alerts = alerts.filter(period=period)
     if rule:
         alerts = alerts.filter(rule=rule)
+    per_level = (
+        alerts.values_list("community_id", "level")
+        .annotate(n=Count("pk"))
+        .order_by("community_id", "level")
+    )
+    in_streets = units.filter(parent_id__in=street_ids).order_by("name", "pk")
+    return HeatMapRows(
+        shown, list(per_level), list(in_streets.values_list("pk", "name", "parent_id")), choices
+    )
+
+
+# Written out for whole-tenant actors (the leaders who look at a city's map; their scope is
+# the tenant, which row-level security also enforces): composing the two queries with the
+# ORM took longer than running them.
+_HEAT_COUNTS_SQL = """
+SELECT community_id, level, COUNT(*) FROM {alert}
+WHERE tenant_id = %s AND street_id IN ({streets}) AND status <> %s {filters}
+GROUP BY community_id, level ORDER BY community_id, level
+"""
+_HEAT_CELLS_SQL = """
+SELECT id, name, parent_id FROM {unit}
+WHERE tenant_id = %s AND kind = %s AND is_active AND parent_id IN ({streets})
+ORDER BY name, id
+"""
+
+
+def _heat_rows_of_tenant(
+    tenant_id: int, street_ids: list[int], period: str | None, rule: str | None
+) -> tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]]:
+    if not street_ids:
+        return [], []
+    streets = ", ".join(["%s"] * len(street_ids))
+    filters, extra = "", []
+    for column, value in (("period", period), ("rule", rule)):
+        if value:
+            filters += f" AND {column} = %s"
+            extra.append(value)
+    # One prepared statement per number of streets and filters given (a page holds ten).
+    shape = f"{len(street_ids)}_{int(bool(period))}{int(bool(rule))}"
+    counts = rows_prepared(
+        f"kp_heat_counts_{shape}",
+        _HEAT_COUNTS_SQL.format(alert=Alert._meta.db_table, streets=streets, filters=filters),
+        [tenant_id, *street_ids, Alert.Status.RESOLVED.value, *extra],
+    )
+    cells = rows_prepared(
+        f"kp_heat_cells_{len(street_ids)}",
+        _HEAT_CELLS_SQL.format(unit=OrgUnit._meta.db_table, streets=streets),
+        [tenant_id, OrgUnit.Kind.COMMUNITY.value, *street_ids],
+    )
+    return counts, cells  # type: ignore[return-value]
+
+
+def heat_map_streets(rows: HeatMapRows) -> list[dict[str, Any]]:
+    """The page's streets, each with its communities, their worst open warning and counts per
+    level: built from the rows alone."""
+    by_street: dict[int, dict[str, Any]] = {
+        pk: {"street": HeatCommunity(pk, name), "cells": []} for pk, name in rows.page.object_list
+    }
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for community, level, n in alerts.values_list("community_id", "level").annotate(n=Count("pk")):
+    for community, level, n in rows.counts:
         counts[community][level] = n
-    cells = units.filter(parent_id__in=list(by_street)).order_by("name", "pk")
     labels = {lv.value: str(lv.label) for lv in Level}  # translated once, not per cell
-    for pk, name, parent_id in cells.values_list("pk", "name", "parent_id"):
+    for pk, name, parent_id in rows.cells:
         levels = counts.get(pk, {})
         worst = engine.worst_level(levels)
         by_street[parent_id]["cells"].append(
@@ -271,7 +359,13 @@ def heat_map(
                 "summary": [(labels[lv], levels[lv]) for lv in labels if lv in levels],
             }
         )  # fmt: skip
-    return shown, list(by_street.values())
+    return list(by_street.values())
+
+
+def heat_map(**filters: Any) -> tuple[Page[Any], list[dict[str, Any]]]:
+    """``heat_map_rows`` with its streets built: the page and its streets."""
+    rows = heat_map_rows(**filters)
+    return rows.page, heat_map_streets(rows)
 
 
 def dashboard(*, actor: Actor | None) -> dict[str, Any]:

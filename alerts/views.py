@@ -31,6 +31,7 @@ from alerts.forms import (
 from alerts.models import Alert, Level
 from assessments.services.common import is_street_assessor
 from organizations.decorators import role_required
+from organizations.fragments import cached_fragment
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
 from organizations.uploads import download_response
@@ -174,22 +175,35 @@ def _heat_cells(cells: list[dict[str, Any]], href: str) -> SafeString:
 
 @role_required(*ALL_ROLES)
 def heat_map(request: HttpRequest) -> HttpResponse:
-    form = HeatMapFilterForm(request.GET or None, actor=_actor(request))
+    actor = _actor(request)
+    form = HeatMapFilterForm(request.GET or None, actor=actor)
     data = form.cleaned_data if form.is_valid() else {}
     street = data.get("street")
-    page, streets = selectors.heat_map(
-        actor=_actor(request), period=data.get("period"), rule=data.get("rule"),
+    rows = selectors.heat_map_rows(
+        actor=actor, period=data.get("period"), rule=data.get("rule"),
         street_id=street.pk if street else None, page=request.GET.get("page"),
     )  # fmt: skip
-    kept = {k: data[k] for k in ("period", "rule") if data.get(k)}
-    href = reverse("alerts:list") + "?community={}" + "".join(f"&{k}={v}" for k, v in kept.items())
-    for row in streets:
-        row["cells_html"] = _heat_cells(row["cells"], href)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "streets": streets, "levels": Level, "filters": data}
-    context["street_choices"] = form.fields["street"].queryset.values_list("pk", "name")  # type: ignore[attr-defined]
-    return render(request, "alerts/heat_map.html", {**context, "query": query})
+
+    def context() -> dict[str, Any]:
+        kept = {k: data[k] for k in ("period", "rule") if data.get(k)}
+        href = (
+            reverse("alerts:list") + "?community={}" + "".join(f"&{k}={v}" for k, v in kept.items())
+        )
+        streets = selectors.heat_map_streets(rows)
+        for row in streets:
+            row["cells_html"] = _heat_cells(row["cells"], href)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {
+            "form": form, "page": rows.page, "streets": streets, "levels": Level,
+            "filters": data, "street_choices": rows.street_choices, "query": query,
+        }  # fmt: skip
+
+    # Drawn from exactly these rows; the filters are the query, in every fragment's key.
+    page = rows.page
+    inputs = (page.number, page.paginator.count, page.object_list, rows[1:])
+    body = cached_fragment(request, "alerts/_heat_map_body.html", inputs=inputs, context=context)
+    return render(request, "alerts/heat_map.html", {"body": body})
 
 
 @role_required(*STAFF)

@@ -27,9 +27,10 @@ from assessments.models import (
     ScoreEntry,
 )
 from indicators import engine
-from indicators.models import Indicator, RaterGroup, SpecialIndicatorChoice
+from indicators.models import Indicator, RaterGroup, Scheme, SpecialIndicatorChoice
 from indicators.selectors import SchemeParts, scheme_parts
 from organizations.models import User
+from organizations.prepared import fetch_one_prepared
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor
 
@@ -462,16 +463,14 @@ def appeals_with_reviews(assessment: Assessment) -> list[Appeal]:
 # Written out: built with the ORM's subquery expressions, composing this query took longer
 # than running it. Row-level security applies to raw SQL as to any other.
 _SCORECARD_INPUTS_SQL = """
-SELECT a.state, a.scheme_id,
+SELECT a.state, a.scheme_id, (SELECT s.state FROM {scheme} s WHERE s.id = a.scheme_id),
     (SELECT COUNT(*) FROM {entry} e WHERE e.assessment_id = a.id),
     (SELECT MAX(e.updated_at) FROM {entry} e WHERE e.assessment_id = a.id),
     (SELECT SUM(e.version) FROM {entry} e WHERE e.assessment_id = a.id),
     (SELECT COUNT(*) FROM {adjustment} r WHERE r.assessment_id = a.id),
     (SELECT MAX(r.id) FROM {adjustment} r WHERE r.assessment_id = a.id),
     (SELECT SUM(r.occurrences) FROM {adjustment} r WHERE r.assessment_id = a.id),
-    (SELECT COUNT(*) FROM {veto} v WHERE v.assessment_id = a.id),
-    (SELECT MAX(v.id) FROM {veto} v WHERE v.assessment_id = a.id),
-    (SELECT COUNT(*) FROM {veto} v WHERE v.assessment_id = a.id AND v.status = 'approved'),
+    (SELECT {concat}(v.id || ':' || v.status, ','{by_v}) FROM {veto} v WHERE v.assessment_id = a.id),
     (SELECT MAX(s.submitted_at) FROM {self_evaluation} s WHERE s.assessment_id = a.id),
     (SELECT COUNT(*) FROM {pick} p WHERE p.scheme_id = a.scheme_id
         AND p.community_id = a.community_id AND p.status = 'approved'),
@@ -480,28 +479,47 @@ SELECT a.state, a.scheme_id,
     (SELECT COUNT(*) FROM {result} t JOIN {assessment} o ON o.id = t.assessment_id
         WHERE o.secretary_id = a.secretary_id),
     (SELECT MAX(t.computed_at) FROM {result} t JOIN {assessment} o ON o.id = t.assessment_id
+        WHERE o.secretary_id = a.secretary_id),
+    (SELECT {concat}(p.id || ':' || p.status || ':' || p.level, ','{by_p})
+        FROM {appeal} p WHERE p.assessment_id = a.id),
+    (SELECT COUNT(*) || ':' || COALESCE(MAX(w.id), 0)
+        FROM {review} w JOIN {appeal} p ON p.id = w.appeal_id WHERE p.assessment_id = a.id),
+    (SELECT {concat}(o.id || ':' || o.state || ':' || c.id || ':' || c.name, ','{by_o})
+        FROM {assessment} o JOIN {cycle} c ON c.id = o.cycle_id
         WHERE o.secretary_id = a.secretary_id)
 FROM {assessment} a WHERE a.id = %s
 """
 
 
 def scorecard_inputs(assessment: Assessment) -> tuple[Any, ...]:
-    """A summary of everything the scorecard computes its result and explanation from, in
-    one query: the entries (count, last change, versions: every change bumps one), bonuses,
-    deductions and vetoes, the self-evaluation, the community's special indicators, and the
-    secretary's stored results (an annual result folds in the quarters'). Any change to
-    them changes the summary, so a scorecard cached under it is never stale."""
+    """A summary of everything the scorecard shows besides the assessment's own row, in one
+    query: the scheme's state (a published scheme never changes), the entries (count, last
+    change, versions: every change bumps one), bonuses, deductions, vetoes with their
+    status, the self-evaluation, the community's special indicators, the
+    secretary's stored results (an annual result folds in the quarters'; ranks are stored
+    with a new ``computed_at``), the appeals with their status and level and their reviews
+    (written once per level), and the secretary's assessments with their state (which
+    decides whose totals show in the trend) and cycle. Any change to them changes the
+    summary, so a scorecard cached under it is never stale."""
     from assessments.models import AdjustmentRecord, SelfEvaluation, VetoRecord
 
     tables = {
         "assessment": Assessment, "entry": ScoreEntry, "adjustment": AdjustmentRecord,
         "veto": VetoRecord, "self_evaluation": SelfEvaluation, "pick": SpecialIndicatorChoice,
-        "result": Result,
+        "result": Result, "appeal": Appeal, "review": AppealReview, "cycle": Cycle,
+        "scheme": Scheme,
     }  # fmt: skip
-    sql = _SCORECARD_INPUTS_SQL.format(**{k: m._meta.db_table for k, m in tables.items()})
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [assessment.pk])
-        return tuple(cursor.fetchone() or ())
+    # In one order, so that the same rows give the same summary (SQLite's group_concat takes
+    # no order, but reads the rows by the same index every time).
+    postgres = connection.vendor == "postgresql"
+    sql = _SCORECARD_INPUTS_SQL.format(
+        concat="string_agg" if postgres else "group_concat",
+        by_p=" ORDER BY p.id" if postgres else "",
+        by_o=" ORDER BY o.id" if postgres else "",
+        by_v=" ORDER BY v.id" if postgres else "",
+        **{k: m._meta.db_table for k, m in tables.items()},
+    )
+    return fetch_one_prepared("kp_scorecard_inputs", sql, [assessment.pk]) or ()
 
 
 def entry_means(assessment: Assessment) -> dict[int, Decimal]:

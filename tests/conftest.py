@@ -56,13 +56,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
+    from organizations.fragments import forget_local_fragments
     from residents import public
 
     # Rolled-back tests reuse primary keys, so no process-local copy may outlive a test.
     public._campaigns.clear()
+    forget_local_fragments()
     cache.clear()
     yield
     cache.clear()
+    forget_local_fragments()
     public._campaigns.clear()
 
 

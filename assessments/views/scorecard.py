@@ -42,6 +42,7 @@ from indicators import engine
 from indicators.models import Indicator
 from indicators.presentation import grade_label, result_to_dict
 from organizations.decorators import role_required
+from organizations.fragments import cached_fragment, code_version, row_values
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
 from organizations.uploads import UploadField, download_response
@@ -220,17 +221,20 @@ def _what_if_form(
     return WhatIfForm(data, indicators=indicators, current=entry_means(assessment))
 
 
-SCORECARD_CACHE_VERSION = 1
 SCORECARD_CACHE_SECONDS = 24 * 3600
 
 
-def _scorecard_parts(assessment: Assessment, show_entries: bool) -> dict[str, Any]:
+def _scorecard_parts(
+    assessment: Assessment, show_entries: bool, summary: tuple[Any, ...]
+) -> dict[str, Any]:
     """The result, and the indicator table, bonuses, explanation and what-if fields as HTML:
     everything computed from the assessment's inputs alone, cached under a summary of them
     (``scorecard_inputs``), the language and whether individual entries show. Computing it
-    takes the engine, a dozen queries and the longest templates of the page; reading it
-    back takes one query. Any new score, bonus, veto or result gives another key."""
-    inputs = (SCORECARD_CACHE_VERSION, show_entries, get_language(), scorecard_inputs(assessment))
+    takes the engine, a dozen queries and the longest templates of the page. Any new score,
+    bonus, veto or result gives another key. (The page around it is cached too; these
+    parts are shared by the users who see the same assessment.)"""
+    # The code's version: a deployment that changes the templates or the engine recomputes.
+    inputs = (code_version(), show_entries, get_language(), summary)
     digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
     key = f"scorecard:{assessment.pk}:{digest}"
     parts: dict[str, Any] | None = cache.get(key)
@@ -280,11 +284,13 @@ def _computed_parts(assessment: Assessment, show_entries: bool) -> dict[str, Any
     return {"result": summary, "body": str(body), "what_if_fields": str(fields)}
 
 
-def _scorecard_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+def _scorecard_context(
+    request: HttpRequest, assessment: Assessment, summary: tuple[Any, ...]
+) -> dict[str, Any]:
     """Everything the scorecard shows, in a number of queries that does not grow with the
     number of indicators, and (once its parts are cached) a handful of them."""
     actor = _actor(request)
-    parts = _scorecard_parts(assessment, may_see_entries(actor, assessment))
+    parts = _scorecard_parts(assessment, may_see_entries(actor, assessment), summary)
     trend = result_trend_for_actor(actor=actor, assessment=assessment)
     return {
         "trend": trend,
@@ -313,7 +319,14 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
             "trend": result_trend_for_actor(actor=actor, assessment=assessment),
         }
         return render(request, "assessments/scorecard_pending.html", context)
-    return render(request, "assessments/scorecard.html", _scorecard_context(request, assessment))
+    # Read back, the page costs the assessment and one summary of everything else it shows.
+    summary = scorecard_inputs(assessment)
+    body = cached_fragment(
+        request, "assessments/_scorecard_page.html",
+        inputs=(row_values(assessment), summary),
+        context=lambda: _scorecard_context(request, assessment, summary),
+    )  # fmt: skip
+    return render(request, "assessments/scorecard.html", {"assessment": assessment, "body": body})
 
 
 def _numbers(request: HttpRequest, pk: int) -> Assessment:

@@ -209,3 +209,20 @@ def test_heat_map_queries_do_not_grow_with_communities_and_streets_are_paginated
     assert names == ["街道08", "街道09", "街道10"]
     assert str(cast.community_a11.pk) in _cells(first.content.decode())
     assert str(cast.community_a11.pk) not in _cells(second.content.decode())
+
+
+def test_a_cached_heat_map_shows_a_resolved_warning_and_a_renamed_community(cast, warned) -> None:
+    """The heat map is read back from the fragment cache while its rows stay the same: a
+    warning resolved in bulk or a renamed community shows on the next read."""
+    from organizations.models import OrgUnit
+
+    client = cast.client_for("leader")
+    url = reverse("alerts:heat_map")
+    for _read in range(2):
+        assert _cells(client.get(url).content.decode())[str(cast.community_a11.pk)] == "red"
+    with tenant_context(cast.tenant_a.pk):
+        Alert.objects.filter(community=cast.community_a11).update(status=Alert.Status.RESOLVED)
+    assert _cells(client.get(url).content.decode())[str(cast.community_a11.pk)] == "none"
+    with tenant_context(cast.tenant_a.pk):
+        OrgUnit.objects.filter(pk=cast.community_a12.pk).update(name="改名后的社区")
+    assert "改名后的社区" in client.get(url).content.decode()

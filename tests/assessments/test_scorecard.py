@@ -137,6 +137,7 @@ def test_scorecard_queries_do_not_grow_with_indicators(
 
     from assessments.services.results import _compiled_published
     from indicators.selectors import _published_parts
+    from organizations.fragments import forget_local_fragments
 
     with as_tenant(cast.tenant_a):
         small = _scorecard_for_scheme(cast, 10, 1)
@@ -153,6 +154,7 @@ def test_scorecard_queries_do_not_grow_with_indicators(
     # Computed (the first view of these inputs, the scheme not yet compiled in this
     # process), then read back from the cache: neither grows with the indicators.
     cache.clear()
+    forget_local_fragments()
     _compiled_published.cache_clear()
     _published_parts.cache_clear()
     computed = [queries(small), queries(large)]

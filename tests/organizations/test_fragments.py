@@ -1,0 +1,82 @@
+"""The fragment cache's key and the prepared statements behind the busiest pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory, override_settings
+
+from organizations import fragments
+from organizations.models import OrgUnit
+from organizations.prepared import rows_prepared, values_prepared
+from organizations.rls import tenant_context
+from organizations.selectors import actor_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_code_version_changes_with_any_template_module_or_catalogue(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "page.html").write_text("<p>一</p>")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("x = 1")
+
+    def version() -> str:
+        fragments.code_version.cache_clear()
+        with override_settings(BASE_DIR=tmp_path):
+            return fragments.code_version()
+
+    try:
+        first = version()
+        (tmp_path / "tests" / "test_x.py").write_text("x = 2")  # not served: no change
+        assert version() == first
+        (tmp_path / "app" / "page.html").write_text("<p>二</p>")
+        second = version()
+        assert second != first
+        (tmp_path / "app" / "django.mo").write_bytes(b"\x00")
+        assert version() not in (first, second)
+    finally:
+        fragments.code_version.cache_clear()
+
+
+def test_the_key_names_the_user_the_language_the_query_and_the_inputs(cast) -> None:
+    from django.utils import translation
+
+    def key(user, inputs=(1,), lang="zh-hans", **query) -> str:
+        request = RequestFactory().get("/assessments/", query)
+        request.user = user
+        request.actor = actor_for_user(user)
+        with translation.override(lang):
+            return fragments.fragment_key(request, "x.html", inputs)
+
+    base = key(cast.assessor)
+    assert key(cast.assessor) == base
+    others = [
+        key(cast.assessor_a2), key(cast.assessor, inputs=(2,)), key(cast.assessor, lang="en"),
+        key(cast.assessor, page="2"),
+    ]  # fmt: skip
+    assert base not in others and len(set(others)) == len(others)
+
+
+def test_prepared_statements_keep_to_the_tenant_set_when_they_run(cast) -> None:
+    """Prepared under one tenant, run under another: row-level security applies to each
+    execution (PostgreSQL; on SQLite the statement simply runs)."""
+    sql = f"SELECT name FROM {OrgUnit._meta.db_table} WHERE kind = %s ORDER BY name"
+    names = {}
+    for tenant in (cast.tenant_a, cast.tenant_b, cast.tenant_a):
+        with tenant_context(tenant.pk):
+            names[tenant.pk] = {n for (n,) in rows_prepared("kp_test_units", sql, ["street"])}
+            expected = set(OrgUnit.objects.filter(kind="street").values_list("name", flat=True))
+            assert names[tenant.pk] == expected
+    if connection.vendor == "postgresql":
+        assert cast.street_a1.name in names[cast.tenant_a.pk]
+        assert cast.street_a1.name not in names[cast.tenant_b.pk]
+
+
+def test_values_prepared_reads_as_the_orm_does(cast) -> None:
+    with tenant_context(cast.tenant_a.pk):
+        rows = OrgUnit.objects.filter(kind="community").order_by("pk").values_list("pk", "name")
+        assert values_prepared(rows) == list(rows)
+        assert values_prepared(rows.filter(pk__in=[])) == []  # a condition no row meets
