@@ -246,12 +246,20 @@ def heat_map_rows(
     streets and communities."""
     if actor is None:
         return HeatMapRows(Paginator([], HEAT_MAP_STREETS_PER_PAGE).get_page(page), [], [], [])
-    in_scope = values_prepared(
-        OrgUnit.objects.for_actor(actor)
-        .filter(kind=OrgUnit.Kind.STREET)
-        .order_by("name", "pk")
-        .values_list("pk", "name", "is_active")
-    )
+    in_scope: list[tuple[Any, ...]]
+    if actor.whole_tenant:
+        in_scope = rows_prepared(
+            "kp_heat_streets",
+            _HEAT_STREETS_SQL.format(unit=OrgUnit._meta.db_table),
+            [actor.tenant_id, OrgUnit.Kind.STREET.value],
+        )
+    else:
+        in_scope = values_prepared(
+            OrgUnit.objects.for_actor(actor)
+            .filter(kind=OrgUnit.Kind.STREET)
+            .order_by("name", "pk")
+            .values_list("pk", "name", "is_active")
+        )
     units = OrgUnit.objects.for_actor(actor).filter(kind=OrgUnit.Kind.COMMUNITY, is_active=True)
     if street_id is not None:
         units = units.filter(parent_id=street_id)
@@ -299,8 +307,11 @@ def heat_map_rows(
 
 
 # Written out for whole-tenant actors (the leaders who look at a city's map; their scope is
-# the tenant, which row-level security also enforces): composing the two queries with the
+# the tenant, which row-level security also enforces): composing these queries with the
 # ORM took longer than running them.
+_HEAT_STREETS_SQL = """
+SELECT id, name, is_active FROM {unit} WHERE tenant_id = %s AND kind = %s ORDER BY name, id
+"""
 _HEAT_COUNTS_SQL = """
 SELECT community_id, level, COUNT(*) FROM {alert}
 WHERE tenant_id = %s AND street_id IN ({streets}) AND status <> %s {filters}

@@ -4,8 +4,9 @@ The busiest pages (the scorecard, the scoring grid, the assessment list, the hea
 most of a request in Python: composing queries, building rows, running templates. Their
 main part is rendered once and then read back while its inputs stay the same. A fragment's
 key is a digest of:
-- the code (every template, Python module and compiled catalogue of the project, read once
-  per process), so a deployment never serves markup of the previous one;
+- the code (every template, Python module and compiled catalogue of the project, and the
+  static files' manifest, read once per process), so a deployment never serves markup of
+  the previous one;
 - the language, the template, the acting user, their roles and scope, the path and query;
 - ``inputs``: what the page reads that can change, given by the caller: either the very rows
   the fragment is rendered from (so the fragment is a pure function of what is hashed), or
@@ -39,12 +40,15 @@ from django.utils.translation import get_language
 
 FRAGMENT_SECONDS = 24 * 3600
 CSRF_PLACEHOLDER = "kp-csrf-3b1f0e9d5c"
+# Each process keeps its latest fragments up to this many characters (a heat map page is
+# about 100,000).
+LOCAL_CHARS = 8_000_000
+_local: OrderedDict[str, str] = OrderedDict()
+_local_size = 0
+_local_lock = threading.Lock()
 # Where the code lives whose change must change every key; tests and benchmarks are not
 # served, the virtual environment only changes with a deployment that changes the lock.
 _CODE_SUFFIXES = (".py", ".html", ".txt", ".mo")
-LOCAL_FRAGMENTS = 256
-_local: OrderedDict[str, str] = OrderedDict()
-_local_lock = threading.Lock()
 _NOT_CODE = {".venv", "tests", "bench", "static", "var", "media", "node_modules", "docs"}
 
 
@@ -56,6 +60,11 @@ def code_version() -> str:
     for path in sorted(_code_files(root)):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
+    # The static files' hashed names, where collectstatic wrote them ({% static %} in a
+    # fragment names a file of this deployment).
+    manifest = Path(settings.STATIC_ROOT or root / "var" / "staticfiles") / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -128,13 +137,18 @@ def cached_fragment(
 
 
 def _remember(key: str, html: str) -> None:
+    global _local_size
     with _local_lock:
-        _local[key] = html
-        while len(_local) > LOCAL_FRAGMENTS:
-            _local.popitem(last=False)
+        if key not in _local:
+            _local[key] = html
+            _local_size += len(html)
+        while _local_size > LOCAL_CHARS and _local:
+            _local_size -= len(_local.popitem(last=False)[1])
 
 
 def forget_local_fragments() -> None:
     """Empty this process's copies (tests that clear the shared cache call this too)."""
+    global _local_size
     with _local_lock:
         _local.clear()
+        _local_size = 0

@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, OuterRef, QuerySet, Subquery, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -38,7 +37,7 @@ from indicators.models import AdjustmentItem, Indicator, RaterGroup, VetoItem
 from indicators.selectors import SchemeParts, scheme_parts
 from organizations.decorators import role_required
 from organizations.fragments import cached_fragment, row_values
-from organizations.prepared import values_prepared
+from organizations.prepared import PreparedCountPaginator, values_prepared
 from organizations.selectors import get_scoped_or_404
 from organizations.tenancy import Actor, Role
 from organizations.uploads import UploadField, download_response
@@ -159,7 +158,8 @@ LIST_COLUMNS = (
 def assessment_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     filters = ListFilterForm(request.GET)
-    page = Paginator(_assessment_rows(actor, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows_in_scope = _assessment_rows(actor, filters)
+    page = PreparedCountPaginator(rows_in_scope, PAGE_SIZE).get_page(request.GET.get("page"))
     cycles = values_prepared(
         Cycle.objects.for_actor(actor).order_by("-year", "-quarter", "pk").values_list("pk", "name")
     )
