@@ -71,7 +71,7 @@ def count_prepared(queryset: QuerySet[Any]) -> int:
     return int(_run(name, sql, list(params), one=True)[0][0])
 
 
-class PreparedCountPaginator(Paginator[Any]):
+class PreparedCountPaginator(Paginator):  # type: ignore[type-arg]
     """A paginator of a queryset whose count runs as a prepared statement."""
 
     @cached_property
