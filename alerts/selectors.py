@@ -250,8 +250,8 @@ def heat_map_rows(
     if actor.whole_tenant:
         in_scope = rows_prepared(
             "kp_heat_streets",
-            _HEAT_STREETS_SQL.format(unit=OrgUnit._meta.db_table),
-            [actor.tenant_id, OrgUnit.Kind.STREET.value],
+            _HEAT_STREETS_SQL.format(unit=OrgUnit._meta.db_table, street=OrgUnit.Kind.STREET.value),
+            [actor.tenant_id],
         )
     else:
         in_scope = values_prepared(
@@ -308,18 +308,20 @@ def heat_map_rows(
 
 # Written out for whole-tenant actors (the leaders who look at a city's map; their scope is
 # the tenant, which row-level security also enforces): composing these queries with the
-# ORM took longer than running them.
+# ORM took longer than running them. The kinds are written in, not parameters: the plan is
+# made once for every tenant (a generic plan) and must know which index serves them.
 _HEAT_STREETS_SQL = """
-SELECT id, name, is_active FROM {unit} WHERE tenant_id = %s AND kind = %s ORDER BY name, id
+SELECT id, name, is_active FROM {unit} WHERE tenant_id = %s AND kind = '{street}'
+ORDER BY name, id
 """
 _HEAT_COUNTS_SQL = """
 SELECT community_id, level, COUNT(*) FROM {alert}
-WHERE tenant_id = %s AND street_id IN ({streets}) AND status <> %s {filters}
+WHERE tenant_id = %s AND street_id IN ({streets}) AND status <> '{resolved}' {filters}
 GROUP BY community_id, level ORDER BY community_id, level
 """
 _HEAT_CELLS_SQL = """
 SELECT id, name, parent_id FROM {unit}
-WHERE tenant_id = %s AND kind = %s AND is_active AND parent_id IN ({streets})
+WHERE tenant_id = %s AND kind = '{community}' AND is_active AND parent_id IN ({streets})
 ORDER BY name, id
 """
 
@@ -339,13 +341,20 @@ def _heat_rows_of_tenant(
     shape = f"{len(street_ids)}_{int(bool(period))}{int(bool(rule))}"
     counts = rows_prepared(
         f"kp_heat_counts_{shape}",
-        _HEAT_COUNTS_SQL.format(alert=Alert._meta.db_table, streets=streets, filters=filters),
-        [tenant_id, *street_ids, Alert.Status.RESOLVED.value, *extra],
+        _HEAT_COUNTS_SQL.format(
+            alert=Alert._meta.db_table,
+            streets=streets,
+            filters=filters,
+            resolved=Alert.Status.RESOLVED.value,
+        ),
+        [tenant_id, *street_ids, *extra],
     )
     cells = rows_prepared(
         f"kp_heat_cells_{len(street_ids)}",
-        _HEAT_CELLS_SQL.format(unit=OrgUnit._meta.db_table, streets=streets),
-        [tenant_id, OrgUnit.Kind.COMMUNITY.value, *street_ids],
+        _HEAT_CELLS_SQL.format(
+            unit=OrgUnit._meta.db_table, community=OrgUnit.Kind.COMMUNITY.value, streets=streets
+        ),
+        [tenant_id, *street_ids],
     )
     return counts, cells  # type: ignore[return-value]
 

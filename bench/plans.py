@@ -5,8 +5,8 @@
 Uses the ``seed_scale`` tenant of N communities (default 3,655, as ``bench.pages``). Captures
 the queries of the pages ``bench.pages`` loads (the scorecard computed afresh, so its
 engine reads are in; the grid; the assessment list; the heat map) and of a PDF scorecard,
-then runs ``EXPLAIN (ANALYZE, BUFFERS)`` on each SELECT under the tenant's row-level
-security, as the application runs them. A sequential scan of a table of more than
+then runs ``EXPLAIN (ANALYZE, BUFFERS)`` on each SELECT (and EXECUTE of a prepared
+statement) under the tenant's row-level security, as the application runs them. A sequential scan of a table of more than
 ``--rows`` rows (default 1,000) is a failure: the query's plan is printed and the exit code
 is 1. ``--verbose`` prints every plan. Ends with
 ``RESULT {"queries": …, "slowest_ms": …, "seq_scans_on_big_tables": …}``.
@@ -32,6 +32,7 @@ def captured(tenant_id: int, communities: int) -> Iterator[tuple[str, str]]:
 
     from assessments.models import Assessment
     from bench import pages
+    from organizations.fragments import forget_local_fragments
     from organizations.rls import tenant_context
     from reports import selectors as report_selectors
     from reports import services
@@ -41,7 +42,8 @@ def captured(tenant_id: int, communities: int) -> Iterator[tuple[str, str]]:
         cookie, path = pairs[page][0]
         client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=cookie)
         client.get(path)
-        cache.clear()  # the scorecard computed, not read back
+        forget_local_fragments()  # every page drawn afresh, the scorecard computed: not
+        cache.clear()  # read back from the cache, so that all its queries run
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200, path
         for query in queries.captured_queries:
@@ -81,7 +83,9 @@ def main() -> None:
         cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'")
         sizes = {name: float(rows) for name, rows in cursor.fetchall()}
     queries = [(where, sql) for where, sql in captured(tenant_id, args.communities)]
-    selects = [(w, s) for w, s in queries if s.lstrip().upper().startswith("SELECT")]
+    # Prepared statements (organizations/prepared.py) are explained as they run: EXECUTE, on
+    # the connection that prepared them, with their generic plan.
+    selects = [(w, s) for w, s in queries if s.lstrip().upper().startswith(("SELECT", "EXECUTE"))]
     failures, slowest = 0, 0.0
     with tenant_context(tenant_id), connection.cursor() as cursor:
         for where, sql in selects:

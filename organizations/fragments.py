@@ -123,7 +123,7 @@ def cached_fragment(
     that a key of the user, path and query does not already fix. The fragment must not
     show Django messages (they are read once, by the page around it)."""
     key = fragment_key(request, template_name, inputs)
-    html = _local.get(key)
+    html = local_fragment(key)
     if html is None:
         html = cache.get(key)
         if html is None:
@@ -131,12 +131,17 @@ def cached_fragment(
                 template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request=request
             )
             cache.set(key, html, FRAGMENT_SECONDS)
-        _remember(key, html)
+        remember_local(key, html)
     token = get_token(request) if CSRF_PLACEHOLDER in html else ""
     return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 - our own template's output
 
 
-def _remember(key: str, html: str) -> None:
+def local_fragment(key: str) -> str | None:
+    """This process's copy of a fragment, if it has one."""
+    return _local.get(key)
+
+
+def remember_local(key: str, html: str) -> None:
     global _local_size
     with _local_lock:
         if key not in _local:

@@ -92,8 +92,13 @@ if DATABASES["default"].get("ENGINE", "").endswith("postgresql"):
     # and seven-table queries of the assessment pages (select_related), ten times what
     # running them takes; limited to four it plans them in about 1 ms and picks the same
     # plans (measured at 3,655 communities: docs/performance.md).
+    # The busiest pages' queries run as prepared statements (organizations/prepared.py),
+    # planned once per connection: a generic plan, as PostgreSQL would otherwise keep
+    # planning a statement whose parameters it cannot see through (the tenant of row-level
+    # security is read when the statement runs). Django prepares nothing itself.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c join_collapse_limit={env.int('KAOPING_PG_JOIN_COLLAPSE_LIMIT', default=4)}"
+        " -c plan_cache_mode=force_generic_plan"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

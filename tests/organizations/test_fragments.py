@@ -80,3 +80,30 @@ def test_values_prepared_reads_as_the_orm_does(cast) -> None:
         rows = OrgUnit.objects.filter(kind="community").order_by("pk").values_list("pk", "name")
         assert values_prepared(rows) == list(rows)
         assert values_prepared(rows.filter(pk__in=[])) == []  # a condition no row meets
+
+
+def test_the_menu_is_read_back_with_the_readers_name_and_csrf_token(cast) -> None:
+    """The layout's menu (``{% chrome %}``) is kept per user, roles, language and address:
+    a renamed user shows at once, and its forms carry the request's own CSRF token."""
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from organizations.models import User
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.assessor)
+    home = reverse("home")
+    first, second = (client.get(home).content.decode() for _read in range(2))
+    assert fragments.CSRF_PLACEHOLDER not in second
+    menu = re.compile(r'<nav class="navbar.*?</nav>', re.S)
+    tokens = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert tokens.sub("", menu.search(first)[0]) == tokens.sub("", menu.search(second)[0])
+    with tenant_context(cast.tenant_a.pk):
+        User.objects.filter(pk=cast.assessor.pk).update(full_name="新名字")
+    client.force_login(User.objects.get(pk=cast.assessor.pk))
+    page = client.get(home).content.decode()
+    assert "新名字" in menu.search(page)[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
