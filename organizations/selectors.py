@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -114,23 +115,50 @@ def unit_get_for_actor(*, actor: Actor | None, pk: int) -> OrgUnit:
     return get_scoped_or_404(unit_list_for_actor(actor=actor), pk=pk)
 
 
-def unit_tree_for_actor(*, actor: Actor | None) -> list[dict[str, Any]]:
-    """The org tree as nested dicts, limited to the actor's scope; one query."""
-    units = list(unit_list_for_actor(actor=actor).order_by("name"))
-    by_parent: dict[int | None, list[OrgUnit]] = {}
-    for unit in units:
-        by_parent.setdefault(unit.parent_id, []).append(unit)
-    visible = {unit.pk for unit in units}
+ORG_TREE_STREETS_PER_PAGE = 10
 
-    def build(unit: OrgUnit) -> dict[str, Any]:
-        return {"unit": unit, "children": [build(child) for child in by_parent.get(unit.pk, [])]}
 
-    # Roots are units whose parent the actor cannot see (the district for an admin, the
-    # street for an assessor, the community for a secretary).
-    roots = [unit for unit in units if unit.parent_id not in visible]
-    kind_order = {OrgUnit.Kind.DISTRICT: 0, OrgUnit.Kind.STREET: 1, OrgUnit.Kind.COMMUNITY: 2}
-    roots.sort(key=lambda unit: (kind_order[OrgUnit.Kind(unit.kind)], unit.name))
-    return [build(root) for root in roots]
+def unit_tree_page_for_actor(
+    *, actor: Actor | None, page: str | int | None = None
+) -> tuple[Page[OrgUnit], list[dict[str, Any]]]:
+    """One page of the org tree: the actor's streets ten at a time (a city has more than a
+    hundred, and 3,655 communities), each with its communities, under their districts; units
+    in scope whose parent is not (a community the actor serves as secretary elsewhere) open
+    the first page. Four queries whatever the size of the tree, five with such units."""
+    units = unit_list_for_actor(actor=actor)
+    streets = units.filter(kind=OrgUnit.Kind.STREET).order_by("name", "pk")
+    shown = Paginator(streets, ORG_TREE_STREETS_PER_PAGE).get_page(page)
+    street_ids = [street.pk for street in shown.object_list]
+    children: dict[int | None, list[OrgUnit]] = {}
+    for community in units.filter(kind=OrgUnit.Kind.COMMUNITY, parent_id__in=street_ids).order_by(
+        "name", "pk"
+    ):
+        children.setdefault(community.parent_id, []).append(community)
+    branches = {
+        street.pk: {"unit": street, "children": [
+            {"unit": c, "children": []} for c in children.get(street.pk, [])
+        ]}
+        for street in shown.object_list
+    }  # fmt: skip
+    tree: list[dict[str, Any]] = []
+    districts = list(units.filter(kind=OrgUnit.Kind.DISTRICT).order_by("name", "pk"))
+    for district in districts:
+        below = [branches.pop(s.pk) for s in shown.object_list if s.parent_id == district.pk]
+        tree.append({"unit": district, "children": below})
+    tree += [branches[s.pk] for s in shown.object_list if s.pk in branches]  # district not seen
+    if shown.number == 1 and actor is not None and not actor.whole_tenant:
+        elsewhere = units.filter(pk__in=actor.community_ids).exclude(parent_id__in=actor.street_ids)
+        tree += [{"unit": unit, "children": []} for unit in elsewhere.order_by("name", "pk")]
+    return shown, tree
+
+
+def unit_search_for_actor(*, actor: Actor | None, search: str) -> QuerySet[OrgUnit]:
+    """Units in the actor's scope whose name or code contains ``search``."""
+    return (
+        unit_list_for_actor(actor=actor)
+        .filter(Q(name__icontains=search) | Q(code__icontains=search))
+        .order_by("kind", "name", "pk")
+    )
 
 
 def unit_parent_choices(*, actor: Actor | None) -> QuerySet[OrgUnit]:

@@ -170,6 +170,11 @@ def test_user_list_is_paginated_searchable_and_its_queries_constant(
     assert "No user matches" in empty
 
 
+# Session, user, tenant, roles and the session's save; the districts, the streets' count and
+# page, their communities.
+ORG_TREE_QUERIES = 13
+
+
 def test_org_tree_query_count_is_constant(cast, as_tenant):
     client = cast.client_for("admin")
     url = reverse("organizations:tree")
@@ -179,10 +184,56 @@ def test_org_tree_query_count_is_constant(cast, as_tenant):
     with as_tenant(cast.tenant_a):
         for i in range(25):
             f.CommunityFactory(tenant=cast.tenant_a, parent=cast.street_a2, code=f"tree{i}")
+        for i in range(12):
+            street = f.StreetFactory(
+                tenant=cast.tenant_a, parent=cast.district_a, name=f"丙{i:02d}街道", code=f"s{i}"
+            )
+            f.CommunityFactory(tenant=cast.tenant_a, parent=street, code=f"c{i}")
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
-    assert len(many.captured_queries) == len(few.captured_queries)
-    assert "tree24" in html
+    assert len(many.captured_queries) == len(few.captured_queries) <= ORG_TREE_QUERIES
+    assert "tree24" not in html  # 甲二街道 is on the second page now
+    assert "tree24" in client.get(url, {"page": 2}).content.decode()
+
+
+def test_org_tree_shows_ten_streets_a_page_under_their_district(cast, as_tenant):
+    with as_tenant(cast.tenant_a):
+        for i in range(12):  # with 甲一 and 甲二: 14 streets, ten to a page
+            street = f.StreetFactory(
+                tenant=cast.tenant_a, parent=cast.district_a, name=f"丙{i:02d}街道", code=f"s{i}"
+            )
+            f.CommunityFactory(
+                tenant=cast.tenant_a, parent=street, code=f"c{i}", name=f"丙{i:02d}社区"
+            )
+    client = cast.client_for("admin")
+    url = reverse("organizations:tree")
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "14 streets, ten to a page" in first and "Page 1 of 2" in first
+    # Streets by name: the twelve 丙 streets sort first; 甲一, 甲二 and their communities follow.
+    assert "丙00社区" in first and "丙09街道" in first and "丙10街道" not in first
+    assert "丙10街道" in second and cast.community_a11.name in second
+    assert cast.district_a.name in first and cast.district_a.name in second
+    # A page that does not exist shows the last one; a bad one the first.
+    assert "丙10街道" in client.get(url, {"page": 99}).content.decode()
+    assert "丙00街道" in client.get(url, {"page": "x"}).content.decode()
+
+
+def test_org_tree_search_finds_by_name_or_code_within_the_scope(cast):
+    url = reverse("organizations:tree")
+    admin = cast.client_for("admin").get(url, {"q": cast.community_a21.code}).content.decode()
+    assert cast.community_a21.name in admin and cast.street_a2.name in admin  # its parent
+    assessor = cast.client_for("assessor")
+    own = assessor.get(url, {"q": cast.community_a11.name}).content.decode()
+    assert cast.community_a11.name in own
+    assert f'<th scope="row" class="fw-normal">{cast.community_a11.name}' in own
+    other = assessor.get(url, {"q": cast.community_a21.name}, HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        f'<th scope="row" class="fw-normal">{cast.community_a21.name}' not in other.content.decode()
+    )
+    assert "No unit in your scope matches this search." in other.content.decode()
+    long = assessor.get(url, {"q": "甲" * 500})  # cut to 100 characters, not an error
+    assert long.status_code == 200
 
 
 def test_navigation_shows_only_what_the_role_may_use(cast):
