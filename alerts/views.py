@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -148,6 +148,7 @@ def alert_rectify(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "alerts/rectify.html", {"alert": alert, "form": form}, status=status)
 
 
+HEAT_MAP_FILTERS = ("period", "rule", "street")
 HEAT_CSS = {"red": "text-bg-danger", "yellow": "text-bg-warning", "blue": "text-bg-primary"}
 
 
@@ -192,8 +193,8 @@ def heat_map(request: HttpRequest) -> HttpResponse:
         streets = selectors.heat_map_streets(rows)
         for row in streets:
             row["cells_html"] = _heat_cells(row["cells"], href)
-        query = request.GET.copy()
-        query.pop("page", None)
+        query = QueryDict(mutable=True)
+        query.update({k: v for k in HEAT_MAP_FILTERS if (v := request.GET.get(k))})
         return {
             "form": form, "page": rows.page, "streets": streets, "levels": Level,
             "filters": data, "street_choices": rows.street_choices, "query": query,
@@ -202,7 +203,10 @@ def heat_map(request: HttpRequest) -> HttpResponse:
     # Drawn from exactly these rows; the filters are the query, in every fragment's key.
     page = rows.page
     inputs = (page.number, page.paginator.count, page.object_list, rows[1:])
-    body = cached_fragment(request, "alerts/_heat_map_body.html", inputs=inputs, context=context)
+    body = cached_fragment(
+        request, "alerts/_heat_map_body.html", inputs=inputs, context=context,
+        params=(*HEAT_MAP_FILTERS, "page"),
+    )  # fmt: skip
     return render(request, "alerts/heat_map.html", {"body": body})
 
 

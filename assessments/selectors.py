@@ -470,7 +470,8 @@ SELECT a.state, a.scheme_id, (SELECT s.state FROM {scheme} s WHERE s.id = a.sche
     (SELECT COUNT(*) FROM {adjustment} r WHERE r.assessment_id = a.id),
     (SELECT MAX(r.id) FROM {adjustment} r WHERE r.assessment_id = a.id),
     (SELECT SUM(r.occurrences) FROM {adjustment} r WHERE r.assessment_id = a.id),
-    (SELECT {concat}(v.id || ':' || v.status, ','{by_v}) FROM {veto} v WHERE v.assessment_id = a.id),
+    (SELECT {concat}(v.id || ':' || v.status || ':' || u.username || ':' || u.full_name, ','{by_v})
+        FROM {veto} v JOIN {user} u ON u.id = v.proposed_by_id WHERE v.assessment_id = a.id),
     (SELECT MAX(s.submitted_at) FROM {self_evaluation} s WHERE s.assessment_id = a.id),
     (SELECT COUNT(*) FROM {pick} p WHERE p.scheme_id = a.scheme_id
         AND p.community_id = a.community_id AND p.status = 'approved'),
@@ -495,7 +496,7 @@ def scorecard_inputs(assessment: Assessment) -> tuple[Any, ...]:
     """A summary of everything the scorecard shows besides the assessment's own row, in one
     query: the scheme's state (a published scheme never changes), the entries (count, last
     change, versions: every change bumps one), bonuses, deductions, vetoes with their
-    status, the self-evaluation, the community's special indicators, the
+    status and proposer (the grid names them), the self-evaluation, the community's special indicators, the
     secretary's stored results (an annual result folds in the quarters'; ranks are stored
     with a new ``computed_at``), the appeals with their status and level and their reviews
     (written once per level), and the secretary's assessments with their state (which
@@ -507,7 +508,7 @@ def scorecard_inputs(assessment: Assessment) -> tuple[Any, ...]:
         "assessment": Assessment, "entry": ScoreEntry, "adjustment": AdjustmentRecord,
         "veto": VetoRecord, "self_evaluation": SelfEvaluation, "pick": SpecialIndicatorChoice,
         "result": Result, "appeal": Appeal, "review": AppealReview, "cycle": Cycle,
-        "scheme": Scheme,
+        "scheme": Scheme, "user": User,
     }  # fmt: skip
     # In one order, so that the same rows give the same summary (SQLite's group_concat takes
     # no order, but reads the rows by the same index every time).

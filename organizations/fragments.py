@@ -4,10 +4,12 @@ The busiest pages (the scorecard, the scoring grid, the assessment list, the hea
 most of a request in Python: composing queries, building rows, running templates. Their
 main part is rendered once and then read back while its inputs stay the same. A fragment's
 key is a digest of:
-- the code (every template, Python module and compiled catalogue of the project, and the
-  static files' manifest, read once per process), so a deployment never serves markup of
-  the previous one;
-- the language, the template, the acting user, their roles and scope, the path and query;
+- the code (every template, Python module and compiled catalogue of the project, the static
+  files' manifest and the locked packages, read once per process) and the installation (a
+  digest of its secret key and database), so a deployment never serves markup of the
+  previous one, nor of another installation sharing the Redis;
+- the language, the template, the acting user, their roles and scope, the path and the
+  query parameters the page reads;
 - ``inputs``: what the page reads that can change, given by the caller: either the very rows
   the fragment is rendered from (so the fragment is a pure function of what is hashed), or
   a one-query summary of them in which every change shows (``scorecard_inputs``). Tests
@@ -16,14 +18,17 @@ key is a digest of:
 Nothing is ever invalidated: a change gives another key, and the old entry expires. As a
 key names its content, each process also keeps its most recent fragments in memory (no
 stale copy is possible), which spares the shared cache's round trip on a page read again.
-The page's CSRF token is not cached: the fragment is rendered with a placeholder that is
-replaced on every read by the request's own token.
+The page's CSRF token is not cached: the fragment is rendered with a random marker, kept
+with it, that every read replaces with the request's own token. If Redis cannot be reached,
+pages are drawn as before.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -38,12 +43,13 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+
 FRAGMENT_SECONDS = 24 * 3600
-CSRF_PLACEHOLDER = "kp-csrf-3b1f0e9d5c"
 # Each process keeps its latest fragments up to this many characters (a heat map page is
 # about 100,000).
 LOCAL_CHARS = 8_000_000
-_local: OrderedDict[str, str] = OrderedDict()
+_local: OrderedDict[str, tuple[str, str]] = OrderedDict()
 _local_size = 0
 _local_lock = threading.Lock()
 # Where the code lives whose change must change every key; tests and benchmarks are not
@@ -65,6 +71,15 @@ def code_version() -> str:
     manifest = Path(settings.STATIC_ROOT or root / "var" / "staticfiles") / "staticfiles.json"
     if manifest.is_file():
         digest.update(manifest.read_bytes())
+    # The packages the markup also comes from (a Django or widget upgrade with no change of
+    # ours), and the installation: two deployments sharing one Redis (staging beside
+    # production) never read each other's fragments, whose users' ids overlap.
+    for name in ("requirements.lock", "pyproject.toml"):
+        if (root / name).is_file():
+            digest.update((root / name).read_bytes())
+    database = settings.DATABASES["default"]
+    installation = (settings.SECRET_KEY, database.get("HOST"), database.get("NAME"))
+    digest.update(hashlib.sha256(repr(installation).encode()).digest())
     return digest.hexdigest()[:16]
 
 
@@ -78,12 +93,20 @@ def _code_files(root: Path) -> Iterable[Path]:
             yield child
 
 
+# Columns a page never shows, whose change must not make a new key (a secretary's login).
+_UNSHOWN = frozenset({"password", "last_login"})
+
+
 def row_values(instance: Model, _seen: frozenset[int] = frozenset()) -> tuple[Any, ...]:
     """An instance's field values and those of the related rows fetched with it: the inputs
     of a fragment drawn from them. (A row reached again, as a one-to-one's other side, is
     named, not repeated.)"""
     values: list[Any] = [type(instance).__name__]
-    values += [(k, v) for k, v in sorted(instance.__dict__.items()) if not k.startswith("_")]
+    values += [
+        (k, v)
+        for k, v in sorted(instance.__dict__.items())
+        if not k.startswith("_") and k not in _UNSHOWN
+    ]
     seen = _seen | {id(instance)}
     for name, related in sorted(instance._state.fields_cache.items()):
         if related is None or id(related) in seen:
@@ -93,7 +116,12 @@ def row_values(instance: Model, _seen: frozenset[int] = frozenset()) -> tuple[An
     return tuple(values)
 
 
-def fragment_key(request: Any, template_name: str, inputs: Any) -> str:
+def fragment_key(
+    request: Any, template_name: str, inputs: Any, params: Iterable[str] | None = None
+) -> str:
+    """The key of a fragment: the code, the language, the template, the user with their roles
+    and scope, the path, the query (only ``params`` of it, when given: a parameter the page
+    does not read must not make new entries) and the inputs."""
     actor = getattr(request, "actor", None)
     who = (
         (
@@ -103,12 +131,32 @@ def fragment_key(request: Any, template_name: str, inputs: Any) -> str:
         if actor is not None
         else None
     )  # fmt: skip
+    user = request.user
+    query = (
+        sorted(request.GET.lists())
+        if params is None
+        else [(name, request.GET.getlist(name)) for name in params]
+    )
     parts = (
-        code_version(), get_language(), template_name, who, str(request.user),
-        request.path, sorted(request.GET.lists()), inputs,
+        code_version(), get_language(), template_name, who, user.pk, user.is_authenticated,
+        str(user), request.path, query, inputs,
     )  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     return f"fragment:{template_name}:{digest}"
+
+
+def render_with_marker(render: Callable[[str], str]) -> tuple[str, str]:
+    """``render(marker)``'s HTML with the marker it put where CSRF tokens go: random for each
+    rendering, so that no text a user typed can name it."""
+    marker = f"kp-csrf-{secrets.token_hex(12)}"
+    return marker, render(marker)
+
+
+def with_token(request: Any, stored: tuple[str, str]) -> SafeString:
+    """A stored fragment with the request's own CSRF token where its marker is."""
+    marker, html = stored
+    token = get_token(request) if marker in html else ""
+    return mark_safe(html.replace(marker, token))  # noqa: S308 - our own template's output
 
 
 def cached_fragment(
@@ -116,39 +164,62 @@ def cached_fragment(
     template_name: str,
     *,
     inputs: Any,
+    params: Iterable[str] = (),
     context: Callable[[], dict[str, Any]],
 ) -> SafeString:
     """``template_name`` rendered with ``context()`` (called only when the cache has no
     fragment for these inputs); ``inputs`` must hold everything the context is built from
-    that a key of the user, path and query does not already fix. The fragment must not
-    show Django messages (they are read once, by the page around it)."""
-    key = fragment_key(request, template_name, inputs)
-    html = local_fragment(key)
-    if html is None:
-        html = cache.get(key)
-        if html is None:
-            html = render_to_string(
-                template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request=request
+    that a key of the user, path and the query parameters ``params`` does not already fix.
+    The fragment must not show Django messages (they are read once, by the page around it).
+    If the shared cache cannot be reached, the fragment is rendered and not kept there."""
+    key = fragment_key(request, template_name, inputs, params)
+    stored = local_fragment(key)
+    if stored is None:
+        stored = _shared_get(key)
+        if stored is None:
+            stored = render_with_marker(
+                lambda marker: render_to_string(
+                    template_name, {**context(), "csrf_token": marker}, request=request
+                )
             )
-            cache.set(key, html, FRAGMENT_SECONDS)
-        remember_local(key, html)
-    token = get_token(request) if CSRF_PLACEHOLDER in html else ""
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 - our own template's output
+            _shared_set(key, stored)
+        remember_local(key, stored)
+    return with_token(request, stored)
 
 
-def local_fragment(key: str) -> str | None:
+def _shared_get(key: str) -> tuple[str, str] | None:
+    try:
+        found: tuple[str, str] | None = cache.get(key)
+    except Exception:  # any failure of the cache: draw the page instead
+        logger.warning("fragment cache unreachable", exc_info=True)
+        return None
+    return found
+
+
+def _shared_set(key: str, stored: tuple[str, str]) -> None:
+    try:
+        cache.set(key, stored, FRAGMENT_SECONDS)
+    except Exception:  # a page is served whether or not it could be kept
+        logger.warning("fragment cache unreachable", exc_info=True)
+
+
+def local_fragment(key: str) -> tuple[str, str] | None:
     """This process's copy of a fragment, if it has one."""
-    return _local.get(key)
+    with _local_lock:
+        stored = _local.get(key)
+        if stored is not None:
+            _local.move_to_end(key)
+        return stored
 
 
-def remember_local(key: str, html: str) -> None:
+def remember_local(key: str, stored: tuple[str, str]) -> None:
     global _local_size
     with _local_lock:
         if key not in _local:
-            _local[key] = html
-            _local_size += len(html)
+            _local[key] = stored
+            _local_size += len(stored[1])
         while _local_size > LOCAL_CHARS and _local:
-            _local_size -= len(_local.popitem(last=False)[1])
+            _local_size -= len(_local.popitem(last=False)[1][1])
 
 
 def forget_local_fragments() -> None:

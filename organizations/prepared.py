@@ -13,33 +13,38 @@ On SQLite the statement simply runs.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import weakref
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+# Per database connection: each statement's name, and whether it was prepared.
+_prepared: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.WeakKeyDictionary()
+DUPLICATE_PREPARED_STATEMENT = "42P05"
+logger = logging.getLogger(__name__)
 _PLACEHOLDER = re.compile(r"%[s%]")
-_NAME = re.compile(r"^kp_[a-z0-9_]+$")
+_NAME = re.compile(r"kp_[a-z0-9_]+")
 # Statements of one connection at most (each holds a plan in the server process's memory);
 # beyond, queries run as they are.
 MAX_PER_CONNECTION = 200
 
 
 def fetch_one_prepared(name: str, sql: str, params: list[Any]) -> tuple[Any, ...] | None:
-    """The first row of ``sql`` (``%s`` placeholders) with ``params``, prepared as ``name``."""
-    rows = _run(name, sql, params, one=True)
+    """The first row of ``sql`` (``%s`` placeholders) with ``params``, prepared under
+    ``name`` and a digest of the SQL (a changed statement is another one)."""
+    rows = _run(_named(name, sql), sql, params, one=True, using=DEFAULT_DB_ALIAS)
     return rows[0] if rows else None
 
 
 def rows_prepared(name: str, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """All rows of ``sql`` (``%s`` placeholders) with ``params``, prepared as ``name``."""
-    return _run(name, sql, params, one=False)
+    """All rows of ``sql`` (``%s`` placeholders) with ``params``, prepared as above."""
+    return _run(_named(name, sql), sql, params, one=False, using=DEFAULT_DB_ALIAS)
 
 
 def values_prepared(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
@@ -50,9 +55,10 @@ def values_prepared(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # a condition no row meets (an empty scope): nothing to ask
         return []
-    name = "kp_q_" + hashlib.sha256(sql.encode()).hexdigest()[:20]
-    rows = _run(name, sql, list(params), one=False)
-    # As the ORM reads them: each column through its field's and expression's converters.
+    rows = _run(_named("kp_q", sql), sql, list(params), one=False, using=queryset.db)
+    # As the ORM reads them: the selected columns only (not those added for the ordering),
+    # each through its field's and expression's converters.
+    rows = [row[: compiler.col_count] for row in rows]
     converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
     return (
         [tuple(row) for row in compiler.apply_converters(rows, converters)] if converters else rows
@@ -67,8 +73,7 @@ def count_prepared(queryset: QuerySet[Any]) -> int:
     except EmptyResultSet:
         return 0
     sql = f"SELECT COUNT(*) FROM ({sql}) AS counted"  # noqa: S608 - the ORM's own SQL
-    name = "kp_c_" + hashlib.sha256(sql.encode()).hexdigest()[:20]
-    return int(_run(name, sql, list(params), one=True)[0][0])
+    return int(_run(_named("kp_c", sql), sql, list(params), one=True, using=queryset.db)[0][0])
 
 
 class PreparedCountPaginator(Paginator):  # type: ignore[type-arg]
@@ -80,18 +85,22 @@ class PreparedCountPaginator(Paginator):  # type: ignore[type-arg]
         return count_prepared(self.object_list)
 
 
-def _run(name: str, sql: str, params: list[Any], *, one: bool) -> list[tuple[Any, ...]]:
-    if not _NAME.match(name):
+def _named(name: str, sql: str) -> str:
+    if not _NAME.fullmatch(name):
         raise ValueError(f"not a statement name: {name!r}")
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+    return f"{name}_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
+
+
+def _run(name: str, sql: str, params: list[Any], *, one: bool, using: str) -> list[tuple[Any, ...]]:
+    db = connections[using]
+    with db.cursor() as cursor:
+        if db.vendor != "postgresql":
             cursor.execute(sql, params)
         else:
-            names = _prepared.setdefault(connection.connection, set())
+            names = _prepared.setdefault(db.connection, {})
             if name not in names and len(names) < MAX_PER_CONNECTION:
-                _prepare(name, sql, len(params))
-                names.add(name)
-            if name in names:
+                names[name] = _prepare(db, name, sql, len(params))
+            if names.get(name):
                 arguments = ", ".join(["%s"] * len(params))
                 cursor.execute(
                     f"EXECUTE {name}({arguments})" if params else f"EXECUTE {name}", params
@@ -102,10 +111,29 @@ def _run(name: str, sql: str, params: list[Any], *, one: bool) -> list[tuple[Any
     return [tuple(row) for row in rows]
 
 
-def _prepare(name: str, sql: str, count: int) -> None:
+def _prepare(db: Any, name: str, sql: str, count: int) -> bool:
+    """Prepare the statement on this connection; False (and the SQL runs as it is from then
+    on) if PostgreSQL refuses it. Inside a transaction a savepoint keeps a refusal from
+    aborting it. On the driver's own cursor: setting up the connection is not one of the
+    page's queries (and would count in whichever test happened to run it first)."""
     numbered = iter(range(1, count + 1))
     statement = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbered)}", sql)
-    # On the driver's own cursor: setting up the connection is not one of the page's
-    # queries (and would count in whichever test happened to run it first).
-    with connection.connection.cursor() as setup:
-        setup.execute(f"PREPARE {name} AS {statement}")
+    guarded = not db.get_autocommit()
+    with db.connection.cursor() as setup:
+        try:
+            if guarded:
+                setup.execute("SAVEPOINT kp_prepare")
+            setup.execute(f"PREPARE {name} AS {statement}")
+        except db.Database.Error as exc:
+            if guarded:
+                setup.execute("ROLLBACK TO SAVEPOINT kp_prepare")
+            # Already there (a pooler that did not reset the connection): the name carries
+            # a digest of the SQL, so it is this very statement.
+            if getattr(exc, "pgcode", None) == DUPLICATE_PREPARED_STATEMENT:
+                return True
+            logger.warning("statement %s not prepared: %s", name, exc)
+            return False
+        finally:
+            if guarded:
+                setup.execute("RELEASE SAVEPOINT kp_prepare")
+    return True

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from organizations.models import Membership, OrgUnit, Secretary, User
@@ -144,7 +144,8 @@ def unit_tree_page_for_actor(
     districts = list(units.filter(kind=OrgUnit.Kind.DISTRICT).order_by("name", "pk"))
     for district in districts:
         below = [branches.pop(s.pk) for s in shown.object_list if s.parent_id == district.pk]
-        tree.append({"unit": district, "children": below})
+        if below or shown.number == 1:  # a district with no street on this page: the first
+            tree.append({"unit": district, "children": below})
     tree += [branches[s.pk] for s in shown.object_list if s.pk in branches]  # district not seen
     if shown.number == 1 and actor is not None and not actor.whole_tenant:
         elsewhere = units.filter(pk__in=actor.community_ids).exclude(parent_id__in=actor.street_ids)
@@ -153,12 +154,18 @@ def unit_tree_page_for_actor(
 
 
 def unit_search_for_actor(*, actor: Actor | None, search: str) -> QuerySet[OrgUnit]:
-    """Units in the actor's scope whose name or code contains ``search``."""
-    return (
-        unit_list_for_actor(actor=actor)
+    """Units in the actor's scope whose name or code contains ``search``, each with the name
+    of the unit above it when that one is in the scope too (``parent_name``; an assessor
+    does not see their street's district)."""
+    units = unit_list_for_actor(actor=actor)
+    above = units.filter(pk=OuterRef("parent_id")).values("name")[:1]
+    found: QuerySet[OrgUnit] = (
+        units.select_related(None)
         .filter(Q(name__icontains=search) | Q(code__icontains=search))
+        .annotate(parent_name=Subquery(above))
         .order_by("kind", "name", "pk")
     )
+    return found
 
 
 def unit_parent_choices(*, actor: Actor | None) -> QuerySet[OrgUnit]:

@@ -60,12 +60,13 @@ def org_tree(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     context: dict[str, Any] = {"q": search, "can_edit": actor.has_role(Role.TENANT_ADMIN)}
     if search:
-        found = selectors.unit_search_for_actor(actor=actor, search=search).select_related("parent")
+        found = selectors.unit_search_for_actor(actor=actor, search=search)
         context["page"] = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
         context["page"], context["tree"] = selectors.unit_tree_page_for_actor(
             actor=actor, page=request.GET.get("page")
         )
+        context["per_page"] = selectors.ORG_TREE_STREETS_PER_PAGE
     return render(request, "organizations/org_tree.html", context)
 
 

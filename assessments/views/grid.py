@@ -14,7 +14,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, OuterRef, QuerySet, Subquery, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
@@ -147,6 +154,7 @@ class ListRow(NamedTuple):
     total: Decimal | None
 
 
+LIST_FILTERS = ("q", "cycle", "state")
 LIST_COLUMNS = (
     "pk", "community__name", "street__name", "secretary__user__full_name",
     "secretary__user__username", "cycle__name", "state", "total",
@@ -171,20 +179,23 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             page.object_list.values_list(*LIST_COLUMNS)  # the count above reads no join
         )
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = QueryDict(mutable=True)
+    query.update({k: v for k in LIST_FILTERS if (v := request.GET.get(k))})
 
     def context() -> dict[str, Any]:
         return {
             "page": page, "rows": rows, "filters": filters, "cycles": cycles, "query": query,
             "can_score": actor.has_role(*RATERS),
-            "filtered": any(request.GET.get(k) for k in ("q", "cycle", "state")),
+            "filtered": bool(query),
         }  # fmt: skip
 
     # The fragment is rendered from exactly these values (the rows as fetched, the count, the
     # page number, the cycles); the user, roles and query are in every fragment's key.
     inputs = (page.paginator.count, page.number, rows, cycles)
-    body = cached_fragment(request, "assessments/_list_body.html", inputs=inputs, context=context)
+    body = cached_fragment(
+        request, "assessments/_list_body.html", inputs=inputs, context=context,
+        params=(*LIST_FILTERS, "page"),
+    )  # fmt: skip
     return render(request, "assessments/list.html", {"body": body, "page": page})
 
 
@@ -266,9 +277,12 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     # Everything the grid shows is the assessment as fetched, the actor (in every fragment's
     # key) and what scorecard_inputs sums up: the entries, vetoes, scheme and state.
+    # The rater groups the actor may score are their roles' (in every key) and, for an
+    # expert, their assignment to this assessment.
+    kinds = sorted(rateable_kinds(_actor(request), assessment))
     body = cached_fragment(
         request, "assessments/_grid_page.html",
-        inputs=(row_values(assessment), scorecard_inputs(assessment)),
+        inputs=(row_values(assessment), scorecard_inputs(assessment), kinds),
         context=lambda: _grid_context(request, assessment),
     )  # fmt: skip
     return render(request, "assessments/grid.html", {"assessment": assessment, "body": body})

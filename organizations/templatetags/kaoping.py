@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.middleware.csrf import get_token
 from django.template.base import NodeList, Parser, Token
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,10 +33,13 @@ class ChromeNode(template.Node):
         if request is None:
             return mark_safe(self.nodelist.render(context))  # noqa: S308 - our template's output
         key = fragments.fragment_key(request, "chrome", None)
-        html = fragments.local_fragment(key)
-        if html is None:
-            with context.push(csrf_token=fragments.CSRF_PLACEHOLDER):
-                html = self.nodelist.render(context)
-            fragments.remember_local(key, html)
-        token = get_token(request) if fragments.CSRF_PLACEHOLDER in html else ""
-        return mark_safe(html.replace(fragments.CSRF_PLACEHOLDER, token))  # noqa: S308
+        stored = fragments.local_fragment(key)
+        if stored is None:
+
+            def render(marker: str) -> str:
+                with context.push(csrf_token=marker):
+                    return str(self.nodelist.render(context))
+
+            stored = fragments.render_with_marker(render)
+            fragments.remember_local(key, stored)
+        return fragments.with_token(request, stored)

@@ -255,3 +255,36 @@ def test_list_shows_a_new_total_a_new_state_and_a_renamed_community(cast, as_ten
         Assessment.objects.filter(pk=a11.pk).update(state=Assessment.State.FINAL)
     page = _read_twice(client, url)
     assert "12.34" in page and "幸福新村社区" in page and "Final" in page
+
+
+def test_grid_shows_an_expert_column_once_assigned_and_a_renamed_proposer(cast, as_tenant):
+    """An assessor who is also an expert scores the expert group only where assigned: the
+    cached grid follows the assignment. A veto names its proposer as they are now."""
+    from assessments.models import ExpertAssignment
+    from organizations.tenancy import Role
+    from tests import factories as f
+    from tests.assessments.workflow import open_quarter, published_scheme
+
+    with as_tenant(cast.tenant_a):
+        scheme = published_scheme(cast)
+        _cycle, assessments = open_quarter(cast, scheme)
+        a11 = assessments["a11"]
+        Assessment.objects.filter(pk=a11.pk).update(state=Assessment.State.SCORING)
+        f.MembershipFactory(tenant=cast.tenant_a, user=cast.assessor, role=Role.EXPERT)
+    url = reverse("assessments:grid", args=[a11.pk])
+    client = _client(cast, "assessor")
+    assert "专家考评" not in _read_twice(client, url)
+    with as_tenant(cast.tenant_a):
+        ExpertAssignment.objects.create(tenant=cast.tenant_a, assessment=a11, expert=cast.assessor)
+    assert "专家考评" in _read_twice(client, url)
+
+    with as_tenant(cast.tenant_a):
+        a11.vetoes.create(
+            tenant=cast.tenant_a, item=VetoItem.objects.get(scheme=scheme, code="shigu"),
+            reason="待核实", evidence=ContentFile(b"%PDF-1.4", name="v.pdf"),
+            proposed_by=cast.admin,
+        )  # fmt: skip
+    _read_twice(client, url)
+    with as_tenant(cast.tenant_a):
+        User.objects.filter(pk=cast.admin.pk).update(full_name="李建国")
+    assert "proposed by 李建国" in _read_twice(client, url)

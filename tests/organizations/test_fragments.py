@@ -96,7 +96,7 @@ def test_the_menu_is_read_back_with_the_readers_name_and_csrf_token(cast) -> Non
     client.force_login(cast.assessor)
     home = reverse("home")
     first, second = (client.get(home).content.decode() for _read in range(2))
-    assert fragments.CSRF_PLACEHOLDER not in second
+    assert "kp-csrf-" not in second
     menu = re.compile(r'<nav class="navbar.*?</nav>', re.S)
     tokens = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert tokens.sub("", menu.search(first)[0]) == tokens.sub("", menu.search(second)[0])
@@ -107,3 +107,53 @@ def test_the_menu_is_read_back_with_the_readers_name_and_csrf_token(cast) -> Non
     assert "新名字" in menu.search(page)[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+
+
+def test_text_a_user_typed_never_becomes_a_csrf_token(cast) -> None:
+    """Each fragment's CSRF marker is random: a search that looks like one is shown as typed."""
+    from django.urls import reverse
+
+    client = cast.client_for("admin")
+    for typed in ("kp-csrf-3b1f0e9d5c", "kp-csrf-"):
+        for _read in range(2):
+            html = client.get(reverse("assessments:list"), {"q": typed}).content.decode()
+            assert f'value="{typed}"' in html
+
+
+def test_a_query_parameter_the_page_does_not_read_makes_no_new_fragment(cast) -> None:
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    client = cast.client_for("admin")
+    url = reverse("assessments:list")
+    client.get(url)
+    before = fragments.fragment_key
+    keys: list[str] = []
+
+    def spy(*args, **kwargs):
+        keys.append(before(*args, **kwargs))
+        return keys[-1]
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(fragments, "fragment_key", spy):
+        client.get(url, {"utm": "1"})
+        client.get(url, {"utm": "2"})
+        client.get(url, {"state": "scoring"})
+    list_keys = [k for k in keys if k.startswith("fragment:assessments/")]
+    assert list_keys[0] == list_keys[1] != list_keys[2]
+    assert cache.get(list_keys[0]) is not None
+
+
+def test_a_page_is_served_when_the_shared_cache_fails(cast) -> None:
+    import unittest.mock
+
+    from django.urls import reverse
+
+    fragments.forget_local_fragments()
+    with (
+        unittest.mock.patch.object(fragments.cache, "get", side_effect=ConnectionError),
+        unittest.mock.patch.object(fragments.cache, "set", side_effect=ConnectionError),
+    ):
+        response = cast.client_for("admin").get(reverse("assessments:list"))
+    assert response.status_code == 200

@@ -209,7 +209,7 @@ def test_org_tree_shows_ten_streets_a_page_under_their_district(cast, as_tenant)
     url = reverse("organizations:tree")
     first = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     second = client.get(url, {"page": 2}).content.decode()
-    assert "14 streets, ten to a page" in first and "Page 1 of 2" in first
+    assert "14 streets, 10 to a page" in first and "Page 1 of 2" in first
     # Streets by name: the twelve 丙 streets sort first; 甲一, 甲二 and their communities follow.
     assert "丙00社区" in first and "丙09街道" in first and "丙10街道" not in first
     assert "丙10街道" in second and cast.community_a11.name in second
