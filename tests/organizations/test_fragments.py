@@ -157,3 +157,15 @@ def test_a_page_is_served_when_the_shared_cache_fails(cast) -> None:
     ):
         response = cast.client_for("admin").get(reverse("assessments:list"))
     assert response.status_code == 200
+
+
+def test_a_statement_postgresql_will_not_prepare_runs_as_it_is(cast) -> None:
+    """A parameter whose type PostgreSQL cannot tell is refused by PREPARE; the statement
+    then runs as plain SQL, and the transaction it ran in goes on."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert rows_prepared("kp_test_untyped", "SELECT %s IS NULL", ["x"]) == [(False,)]
+        assert rows_prepared("kp_test_untyped", "SELECT %s IS NULL", ["x"]) == [(False,)]
+        with tenant_context(cast.tenant_a.pk):
+            assert OrgUnit.objects.filter(kind="street").exists()
