@@ -19,10 +19,12 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 
 from indicators import services as scheme_services
+from organizations.fragments import forget_local_fragments
 from organizations.rls import tenant_context
 from organizations.selectors import actor_for_user
 from residents.models import Response
@@ -476,6 +478,9 @@ def _form_cases(form: Any) -> list[tuple[str, dict[str, Any], set[str]]]:
 def _sweep_form(cast: Any, world: World, name: str) -> list[str]:
     page = FORMS[name]
     client = cast.client_for(page.user)
+    # Drawn afresh, not read back from the fragment cache: its form is then in the context.
+    forget_local_fragments()
+    cache.clear()
     shown = client.get(page.url(world), **HTTP_EN)
     if shown.status_code != 200:
         return [f"{name}: the page answers {shown.status_code}"]
