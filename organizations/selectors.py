@@ -126,7 +126,10 @@ def unit_tree_page_for_actor(
     in scope whose parent is not (a community the actor serves as secretary elsewhere) open
     the first page. Four queries whatever the size of the tree, five with such units."""
     units = unit_list_for_actor(actor=actor)
-    streets = units.filter(kind=OrgUnit.Kind.STREET).order_by("name", "pk")
+    # District by district (a leader of several sees each one's streets together).
+    streets = units.filter(kind=OrgUnit.Kind.STREET).order_by(
+        "parent__name", "parent_id", "name", "pk"
+    )
     shown = Paginator(streets, ORG_TREE_STREETS_PER_PAGE).get_page(page)
     street_ids = [street.pk for street in shown.object_list]
     children: dict[int | None, list[OrgUnit]] = {}

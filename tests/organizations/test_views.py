@@ -243,3 +243,20 @@ def test_navigation_shows_only_what_the_role_may_use(cast):
     tree_url = reverse("organizations:tree")
     assert users_url in admin_html and tree_url in admin_html
     assert users_url not in secretary_html and tree_url not in secretary_html
+
+
+def test_org_tree_pages_keep_a_districts_streets_together(cast, as_tenant):
+    """A leader over several districts pages through them district by district, not through
+    all streets by name."""
+    with as_tenant(cast.tenant_a):
+        first = f.DistrictFactory(tenant=cast.tenant_a, name="A区", code="da")
+        second = f.DistrictFactory(tenant=cast.tenant_a, name="B区", code="db")
+        for n in range(22):  # interleaved by name: 街道00 in A, 街道01 in B, …
+            f.StreetFactory(
+                tenant=cast.tenant_a, parent=first if n % 2 == 0 else second,
+                name=f"街道{n:02d}", code=f"x{n}",
+            )  # fmt: skip
+    client = cast.client_for("admin")
+    page = client.get(reverse("organizations:tree")).content.decode()
+    assert all(f"街道{n:02d}" in page for n in range(0, 20, 2))  # A's first ten
+    assert not any(f"街道{n:02d}" in page for n in range(1, 22, 2))  # none of B's
