@@ -382,12 +382,6 @@ def heat_map_streets(rows: HeatMapRows) -> list[dict[str, Any]]:
     return list(by_street.values())
 
 
-def heat_map(**filters: Any) -> tuple[Page[Any], list[dict[str, Any]]]:
-    """``heat_map_rows`` with its streets built: the page and its streets."""
-    rows = heat_map_rows(**filters)
-    return rows.page, heat_map_streets(rows)
-
-
 def dashboard(*, actor: Actor | None) -> dict[str, Any]:
     """Open warnings by level and street, and all warnings by quarter and level."""
     scoped = Alert.objects.for_actor(actor)

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from alerts.models import Alert, Escalation, Incident
-from alerts.selectors import heat_map
+from alerts.selectors import heat_map_rows, heat_map_streets
 from assessments.demo import demo_cycles
 from assessments.models import (
     AdjustmentRecord,
@@ -169,7 +169,7 @@ class SeedDemoTests(TestCase):
     def test_the_heat_map_has_colours(self) -> None:
         leader = actor_for_user(User.objects.get(username="demo-leader"))
         with tenant_context(self.tenant.pk):
-            _page, streets = heat_map(actor=leader)
+            streets = heat_map_streets(heat_map_rows(actor=leader))
             cells = [cell for street in streets for cell in street["cells"]]
             alerts = set(Alert.objects.filter(tenant=self.tenant).values_list("rule", "level"))
         assert len(cells) == 12

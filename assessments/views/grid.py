@@ -196,7 +196,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         request, "assessments/_list_body.html", inputs=inputs, context=context,
         params=(*LIST_FILTERS, "page"),
     )  # fmt: skip
-    return render(request, "assessments/list.html", {"body": body, "page": page})
+    return render(request, "assessments/list.html", {"body": body})
 
 
 # The grid ---------------------------------------------------------------------------------

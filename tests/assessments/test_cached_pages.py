@@ -39,6 +39,14 @@ def quarter(cast, as_tenant) -> dict[str, Any]:
         return scored
 
 
+@pytest.fixture
+def scoring(cast, as_tenant) -> tuple[Any, Assessment]:
+    """The three-indicator scheme and a11's assessment being scored."""
+    from tests.assessments.test_grid import scoring_assessment
+
+    return scoring_assessment(cast, as_tenant)
+
+
 def _client(cast: Any, name: str) -> Any:
     client = cast.client_for(name)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -150,14 +158,10 @@ def test_scorecard_is_cached_per_user(cast, quarter) -> None:
 # The grid ---------------------------------------------------------------------------------
 
 
-def test_grid_shows_a_new_value_a_state_change_and_a_decided_veto(cast, as_tenant) -> None:
-    from tests.assessments.workflow import open_quarter, pair, published_scheme
+def test_grid_shows_a_new_value_a_state_change_and_a_decided_veto(cast, as_tenant, scoring) -> None:
+    from tests.assessments.workflow import pair
 
-    with as_tenant(cast.tenant_a):
-        scheme = published_scheme(cast)
-        _cycle, assessments = open_quarter(cast, scheme)
-        a11 = assessments["a11"]
-        Assessment.objects.filter(pk=a11.pk).update(state=Assessment.State.SCORING)
+    scheme, a11 = scoring
     url = reverse("assessments:grid", args=[a11.pk])
     client = _client(cast, "assessor")
     assert 'value="37.5"' not in _read_twice(client, url)
@@ -190,14 +194,9 @@ def test_grid_shows_a_new_value_a_state_change_and_a_decided_veto(cast, as_tenan
     assert "scores change only through an appeal" in page
 
 
-def test_a_refused_bonus_shows_its_errors_on_a_grid_that_was_cached(cast, as_tenant) -> None:
+def test_a_refused_bonus_shows_its_errors_on_a_grid_that_was_cached(cast, scoring) -> None:
     """The cached grid has empty forms; a refused one is drawn afresh with what was typed."""
-    from tests.assessments.workflow import open_quarter, published_scheme
-
-    with as_tenant(cast.tenant_a):
-        _cycle, assessments = open_quarter(cast, published_scheme(cast))
-        a11 = assessments["a11"]
-        Assessment.objects.filter(pk=a11.pk).update(state=Assessment.State.SCORING)
+    _scheme, a11 = scoring
     client = _client(cast, "assessor")
     _read_twice(client, reverse("assessments:grid", args=[a11.pk]))
     response = client.post(
@@ -209,17 +208,14 @@ def test_a_refused_bonus_shows_its_errors_on_a_grid_that_was_cached(cast, as_ten
     assert 'value="备注文字七"' not in _main(client, reverse("assessments:grid", args=[a11.pk]))
 
 
-def test_the_cached_grid_posts_with_the_requests_own_csrf_token(cast, as_tenant) -> None:
+def test_the_cached_grid_posts_with_the_requests_own_csrf_token(cast, as_tenant, scoring) -> None:
     """A cached fragment carries no CSRF token of its own: each read gets the reader's."""
     from django.test import Client
 
-    from tests.assessments.workflow import open_quarter, pair, published_scheme
+    from tests.assessments.workflow import pair
 
+    scheme, a11 = scoring
     with as_tenant(cast.tenant_a):
-        scheme = published_scheme(cast)
-        _cycle, assessments = open_quarter(cast, scheme)
-        a11 = assessments["a11"]
-        Assessment.objects.filter(pk=a11.pk).update(state=Assessment.State.SCORING)
         indicator, group = pair(scheme, "i1", "zuzhi")
     url = reverse("assessments:grid", args=[a11.pk])
     _read_twice(_client(cast, "admin"), url)  # the admin's grid, cached
@@ -257,19 +253,15 @@ def test_list_shows_a_new_total_a_new_state_and_a_renamed_community(cast, as_ten
     assert "12.34" in page and "幸福新村社区" in page and "Final" in page
 
 
-def test_grid_shows_an_expert_column_once_assigned_and_a_renamed_proposer(cast, as_tenant):
+def test_grid_shows_an_expert_column_once_assigned_and_a_renamed_proposer(cast, as_tenant, scoring):
     """An assessor who is also an expert scores the expert group only where assigned: the
     cached grid follows the assignment. A veto names its proposer as they are now."""
     from assessments.models import ExpertAssignment
     from organizations.tenancy import Role
     from tests import factories as f
-    from tests.assessments.workflow import open_quarter, published_scheme
 
+    scheme, a11 = scoring
     with as_tenant(cast.tenant_a):
-        scheme = published_scheme(cast)
-        _cycle, assessments = open_quarter(cast, scheme)
-        a11 = assessments["a11"]
-        Assessment.objects.filter(pk=a11.pk).update(state=Assessment.State.SCORING)
         f.MembershipFactory(tenant=cast.tenant_a, user=cast.assessor, role=Role.EXPERT)
     url = reverse("assessments:grid", args=[a11.pk])
     client = _client(cast, "assessor")

@@ -232,6 +232,8 @@ def test_org_tree_search_finds_by_name_or_code_within_the_scope(cast):
         f'<th scope="row" class="fw-normal">{cast.community_a21.name}' not in other.content.decode()
     )
     assert "No unit in your scope matches this search." in other.content.decode()
+    other_tenant = cast.client_for("admin_b").get(url, {"q": cast.community_a11.code}).content
+    assert cast.community_a11.name not in other_tenant.decode()
     long = assessor.get(url, {"q": "甲" * 500})  # cut to 100 characters, not an error
     assert long.status_code == 200
 
